@@ -1,0 +1,176 @@
+// A bounded pool of Connector/C++ connections to one schema, the RAII
+// transaction, and the one place SQL exceptions become absl::Status.
+//
+// Thread-safety: ConnectionPool and Operation are thread-safe; a Lease and the
+// Connection it holds belong to one thread at a time. Every thread that uses
+// a connection is registered with the driver (threadInit/threadEnd) on first
+// use, as Connector/C++ 1.1 requires.
+#ifndef STEWARD_COMMON_DB_CONNECTION_POOL_H_
+#define STEWARD_COMMON_DB_CONNECTION_POOL_H_
+
+#include <cppconn/connection.h>
+#include <cppconn/prepared_statement.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "common/db/db_config.h"
+
+namespace prometheus {
+class Registry;
+class Gauge;
+class Histogram;
+template <typename T>
+class Family;
+}  // namespace prometheus
+
+namespace steward::db {
+
+// Pool gauges and the per-operation latency histogram, registered once.
+class DbMetrics {
+ public:
+  explicit DbMetrics(prometheus::Registry& registry);
+  prometheus::Gauge& in_use() { return *in_use_; }
+  prometheus::Gauge& waiting() { return *waiting_; }
+  prometheus::Gauge& open() { return *open_; }
+  prometheus::Gauge& capacity() { return *capacity_; }
+  // The latency histogram of one named operation; call at start-up and keep
+  // the reference (prometheus-cpp returns the same child for the same name).
+  prometheus::Histogram& QueryLatency(const std::string& operation);
+
+ private:
+  prometheus::Family<prometheus::Histogram>* query_family_;
+  prometheus::Gauge* in_use_;
+  prometheus::Gauge* waiting_;
+  prometheus::Gauge* open_;
+  prometheus::Gauge* capacity_;
+};
+
+// One server session with a cache of prepared statements.
+class Connection {
+ public:
+  explicit Connection(std::unique_ptr<sql::Connection> conn);
+  ~Connection();
+  // A prepared statement for `sql`, prepared once per connection. The pointer
+  // stays valid while the connection lives. Throws sql::SQLException.
+  sql::PreparedStatement& Prepare(const std::string& sql);
+  sql::Connection& raw() { return *conn_; }
+
+ private:
+  friend class ConnectionPool;
+  friend class Lease;
+  std::unique_ptr<sql::Connection> conn_;
+  absl::flat_hash_map<std::string, std::unique_ptr<sql::PreparedStatement>>
+      statements_;
+  bool broken_ = false;
+};
+
+class ConnectionPool;
+
+// Exclusive use of one pooled connection; gives it back when destroyed.
+class Lease {
+ public:
+  Lease(Lease&& other) noexcept;
+  Lease& operator=(Lease&&) = delete;
+  ~Lease();
+  Connection& operator*() { return *conn_; }
+  Connection* operator->() { return conn_.get(); }
+  // The connection is dropped instead of being returned to the pool.
+  void MarkBroken() { conn_->broken_ = true; }
+
+ private:
+  friend class ConnectionPool;
+  Lease(ConnectionPool* pool, std::unique_ptr<Connection> conn);
+  ConnectionPool* pool_;
+  std::unique_ptr<Connection> conn_;
+};
+
+class ConnectionPool {
+ public:
+  // Connects once to check the settings; fails with UNAVAILABLE (server not
+  // reachable) or PERMISSION_DENIED/INVALID_ARGUMENT (credentials, schema)
+  // and a message that names the host, port, user and schema.
+  static absl::StatusOr<std::unique_ptr<ConnectionPool>> Create(
+      const DbConfig& config, DbMetrics* metrics);
+  ~ConnectionPool();
+
+  // A free connection, opening one if fewer than pool_size are open. Waits at
+  // most acquire_timeout: RESOURCE_EXHAUSTED (with RetryInfo) when all are in
+  // use, UNAVAILABLE when the server cannot be reached.
+  absl::StatusOr<Lease> Acquire();
+
+  // Runs `fn` on `conn`, turning sql::SQLException into a Status (see
+  // sql_errors.h) and dropping the connection after connection-level errors.
+  static absl::Status Guard(Lease& conn, absl::string_view what,
+                            const std::function<absl::Status(Connection&)>& fn);
+
+  // One round trip on a dedicated connection outside the pool, so a busy
+  // pool never looks like a dead database. Thread-safe.
+  absl::Status Ping();
+
+  // Closes every idle connection (after the server was seen down, so stale
+  // sessions are not handed out).
+  void DropIdle();
+
+  const DbConfig& config() const { return config_; }
+  DbMetrics* metrics() { return metrics_; }
+
+ private:
+  friend class Lease;
+  ConnectionPool(const DbConfig& config, DbMetrics* metrics);
+  absl::StatusOr<std::unique_ptr<Connection>> Open();
+  void Release(std::unique_ptr<Connection> conn);
+
+  const DbConfig config_;
+  DbMetrics* const metrics_;
+  absl::Mutex mu_;
+  std::vector<std::unique_ptr<Connection>> idle_ ABSL_GUARDED_BY(mu_);
+  int open_ ABSL_GUARDED_BY(mu_) = 0;
+  int waiting_ ABSL_GUARDED_BY(mu_) = 0;
+  absl::Mutex ping_mu_;
+  std::unique_ptr<Connection> ping_conn_ ABSL_GUARDED_BY(ping_mu_);
+};
+
+// A named unit of database work whose latency is recorded under its name in
+// steward_db_query_duration_seconds. Build one per query at start-up (e.g. as
+// repository members); Run is thread-safe.
+class Operation {
+ public:
+  Operation(ConnectionPool& pool, std::string name);
+  // Acquires a connection, runs `fn` on it (see ConnectionPool::Guard) and
+  // records the time taken, including the wait for a connection.
+  absl::Status Run(const std::function<absl::Status(Connection&)>& fn) const;
+  const std::string& name() const { return name_; }
+
+ private:
+  ConnectionPool& pool_;
+  std::string name_;
+  prometheus::Histogram* latency_;
+};
+
+// Turns autocommit off for its lifetime; rolls back unless Commit() ran.
+// Use inside Operation::Run (Commit throws sql::SQLException on failure).
+class Transaction {
+ public:
+  explicit Transaction(Connection& conn);
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  ~Transaction();
+  void Commit();
+
+ private:
+  Connection& conn_;
+  bool done_ = false;
+};
+
+}  // namespace steward::db
+
+#endif  // STEWARD_COMMON_DB_CONNECTION_POOL_H_

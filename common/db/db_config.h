@@ -1,0 +1,29 @@
+// How a service reaches its own MySQL/MariaDB schema.
+#ifndef STEWARD_COMMON_DB_DB_CONFIG_H_
+#define STEWARD_COMMON_DB_DB_CONFIG_H_
+
+#include <string>
+
+#include "absl/time/time.h"
+
+namespace steward::db {
+
+struct DbConfig {
+  std::string host = "127.0.0.1";
+  int port = 3306;
+  std::string user;
+  std::string password;
+  std::string schema;
+  // Connections kept at most; the gRPC thread limit is derived from it.
+  int pool_size = 8;
+  absl::Duration connect_timeout = absl::Seconds(3);
+  // How long a request waits for a free connection before it is answered
+  // RESOURCE_EXHAUSTED.
+  absl::Duration acquire_timeout = absl::Milliseconds(500);
+  // Socket read/write timeout for a single statement round trip.
+  absl::Duration io_timeout = absl::Seconds(10);
+};
+
+}  // namespace steward::db
+
+#endif  // STEWARD_COMMON_DB_DB_CONFIG_H_

@@ -1,0 +1,143 @@
+#include "common/rpc/resources.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/rpc/errors.h"
+#include "common/util/fingerprint.h"
+#include "steward/common/v1/common.pb.h"
+
+namespace steward::rpc {
+namespace {
+
+constexpr size_t kMaxIdLength = 63;
+constexpr size_t kMaxPageTokenLength = 512;
+constexpr size_t kQueryFingerprintBytes = 16;
+
+std::string QueryFingerprint(absl::string_view query_key) {
+  return Sha256(query_key).substr(0, kQueryFingerprintBytes);
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<std::string>> ParseName(
+    absl::string_view name, const std::vector<absl::string_view>& collections,
+    absl::string_view field) {
+  std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
+  std::string pattern;
+  for (absl::string_view c : collections) {
+    absl::StrAppend(&pattern, pattern.empty() ? "" : "/", c, "/{id}");
+  }
+  if (parts.size() != collections.size() * 2) {
+    return InvalidField(field, absl::StrCat("must look like ", pattern));
+  }
+  std::vector<std::string> ids;
+  for (size_t i = 0; i < collections.size(); ++i) {
+    absl::string_view id = parts[2 * i + 1];
+    if (parts[2 * i] != collections[i] || id.empty() ||
+        id.size() > kMaxIdLength) {
+      return InvalidField(field, absl::StrCat("must look like ", pattern));
+    }
+    ids.emplace_back(id);
+  }
+  return ids;
+}
+
+bool IsValidCommunityId(absl::string_view id) {
+  if (id.empty() || id.size() > kMaxIdLength || id.front() == '-') {
+    return false;
+  }
+  for (char c : id) {
+    if (!(absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '-')) {
+      return false;
+    }
+  }
+  return true;
+}
+
+absl::StatusOr<std::string> ParseCommunityParent(absl::string_view parent,
+                                                 absl::string_view field) {
+  auto ids = ParseName(parent, {"communities"}, field);
+  if (!ids.ok()) return ids.status();
+  if (!IsValidCommunityId((*ids)[0])) {
+    return InvalidField(field,
+                        "community id must be 1-63 characters of [a-z0-9-]");
+  }
+  return std::move((*ids)[0]);
+}
+
+absl::StatusOr<int64_t> ParseRowId(absl::string_view id,
+                                   absl::string_view field) {
+  int64_t value = 0;
+  if (id.empty() || id.size() > 19 || !absl::ascii_isdigit(id.front()) ||
+      !absl::SimpleAtoi(id, &value) || value <= 0) {
+    return InvalidField(field, "id must be a positive decimal number");
+  }
+  return value;
+}
+
+absl::Status ValidateRequestId(absl::string_view request_id,
+                               absl::string_view field) {
+  if (request_id.empty()) {
+    return InvalidField(field, "required: a client-chosen idempotency key");
+  }
+  if (request_id.size() > 64) {
+    return InvalidField(field, "at most 64 characters");
+  }
+  for (char c : request_id) {
+    if (!(absl::ascii_isalnum(c) || c == '_' || c == '.' || c == ':' ||
+          c == '-')) {
+      return InvalidField(field, "only [A-Za-z0-9_.:-] allowed");
+    }
+  }
+  return absl::OkStatus();
+}
+
+std::string FormatEtag(int64_t version) { return absl::StrCat("W/", version); }
+
+absl::StatusOr<int64_t> ParseEtag(absl::string_view etag,
+                                  absl::string_view field) {
+  int64_t version = 0;
+  if (!absl::ConsumePrefix(&etag, "W/") || !absl::SimpleAtoi(etag, &version) ||
+      version <= 0) {
+    return InvalidField(field, "malformed etag; send back the one you read");
+  }
+  return version;
+}
+
+absl::StatusOr<int> NormalizePageSize(int page_size) {
+  if (page_size < 0) return InvalidField("page_size", "must not be negative");
+  if (page_size == 0) return kDefaultPageSize;
+  return page_size > kMaxPageSize ? kMaxPageSize : page_size;
+}
+
+std::string EncodePageToken(const PageCursor& cursor,
+                            absl::string_view query_key) {
+  steward::common::v1::PageCursor proto;
+  proto.set_after_id(cursor.after_id);
+  proto.set_filter_fingerprint(QueryFingerprint(query_key));
+  std::string token;
+  absl::WebSafeBase64Escape(proto.SerializeAsString(), &token);
+  return token;
+}
+
+absl::StatusOr<PageCursor> DecodePageToken(absl::string_view token,
+                                           absl::string_view query_key) {
+  if (token.empty()) return PageCursor{};
+  std::string bytes;
+  steward::common::v1::PageCursor proto;
+  if (token.size() > kMaxPageTokenLength ||
+      !absl::WebSafeBase64Unescape(token, &bytes) ||
+      !proto.ParseFromString(bytes) || proto.after_id() <= 0) {
+    return InvalidField("page_token", "malformed page token");
+  }
+  if (proto.filter_fingerprint() != QueryFingerprint(query_key)) {
+    return InvalidField("page_token",
+                        "token was issued for another parent or filter");
+  }
+  return PageCursor{proto.after_id()};
+}
+
+}  // namespace steward::rpc

@@ -1,0 +1,22 @@
+#include "common/util/fingerprint.h"
+
+#include <openssl/evp.h>
+
+#include "absl/strings/escaping.h"
+
+namespace steward {
+
+std::string Sha256(absl::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  // EVP_Digest is one-shot and thread-safe; it only fails on allocation
+  // failure, which would leave `length` at 0.
+  EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
+  return std::string(reinterpret_cast<const char*>(digest), length);
+}
+
+std::string Sha256Hex(absl::string_view data) {
+  return absl::BytesToHexString(Sha256(data));
+}
+
+}  // namespace steward

@@ -1,0 +1,97 @@
+#include "common/util/log.h"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+
+namespace steward::log {
+namespace {
+
+std::atomic<int> min_level{static_cast<int>(Level::kInfo)};
+std::string* service_name = new std::string("steward");
+
+absl::string_view LevelName(Level level) {
+  switch (level) {
+    case Level::kDebug:
+      return "debug";
+    case Level::kInfo:
+      return "info";
+    case Level::kWarning:
+      return "warning";
+    case Level::kError:
+      return "error";
+  }
+  return "info";
+}
+
+void AppendJsonString(std::string& out, absl::string_view s) {
+  out.push_back('"');
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (c < 0x20) {
+          static constexpr char kHex[] = "0123456789abcdef";
+          out += "\\u00";
+          out.push_back(kHex[c >> 4]);
+          out.push_back(kHex[c & 0xf]);
+        } else {
+          out.push_back(static_cast<char>(c));
+        }
+    }
+  }
+  out.push_back('"');
+}
+
+}  // namespace
+
+void SetService(absl::string_view service) {
+  *service_name = std::string(service);
+}
+
+void SetMinLevel(Level level) { min_level = static_cast<int>(level); }
+
+void Write(Level level, absl::string_view message,
+           std::initializer_list<Field> fields) {
+  if (static_cast<int>(level) < min_level.load(std::memory_order_relaxed)) {
+    return;
+  }
+  std::string line = "{\"ts\":";
+  AppendJsonString(line, absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", absl::Now(),
+                                          absl::UTCTimeZone()));
+  absl::StrAppend(&line, ",\"level\":\"", LevelName(level), "\",\"service\":");
+  AppendJsonString(line, *service_name);
+  line += ",\"msg\":";
+  AppendJsonString(line, message);
+  for (const Field& field : fields) {
+    line.push_back(',');
+    AppendJsonString(line, field.first);
+    line.push_back(':');
+    AppendJsonString(line, field.second);
+  }
+  line += "}\n";
+  // One write(2) per line keeps concurrent lines from interleaving.
+  ssize_t ignored = ::write(STDERR_FILENO, line.data(), line.size());
+  (void)ignored;
+}
+
+}  // namespace steward::log

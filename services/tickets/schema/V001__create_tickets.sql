@@ -1,0 +1,25 @@
+-- Tickets as registered. Later migrations add assignment, SLA clocks,
+-- timeline and outbox.
+CREATE TABLE tickets (
+  id BIGINT NOT NULL AUTO_INCREMENT,
+  community_id VARCHAR(63) NOT NULL,
+  kind TINYINT UNSIGNED NOT NULL,
+  priority TINYINT UNSIGNED NOT NULL,
+  channel TINYINT UNSIGNED NOT NULL,
+  line TINYINT UNSIGNED NOT NULL,
+  building VARCHAR(32) NOT NULL DEFAULT '',
+  unit VARCHAR(32) NOT NULL DEFAULT '',
+  room VARCHAR(32) NOT NULL DEFAULT '',
+  location_detail VARCHAR(200) NOT NULL DEFAULT '',
+  description TEXT NOT NULL,
+  state TINYINT UNSIGNED NOT NULL,
+  version BIGINT NOT NULL,
+  request_id VARCHAR(64) NOT NULL,
+  request_fingerprint CHAR(64) CHARACTER SET ascii NOT NULL,
+  create_time DATETIME(6) NOT NULL,
+  update_time DATETIME(6) NOT NULL,
+  PRIMARY KEY (id),
+  UNIQUE KEY uk_tickets_request (community_id, request_id),
+  KEY ix_tickets_community (community_id, id),
+  KEY ix_tickets_community_state (community_id, state, id)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_ci;

@@ -1,0 +1,33 @@
+// TicketRepository on MySQL/MariaDB (schema in services/tickets/schema).
+#ifndef STEWARD_SERVICES_TICKETS_STORAGE_MYSQL_TICKET_REPOSITORY_H_
+#define STEWARD_SERVICES_TICKETS_STORAGE_MYSQL_TICKET_REPOSITORY_H_
+
+#include "common/db/connection_pool.h"
+#include "services/tickets/domain/ticket_repository.h"
+
+namespace steward::tickets {
+
+// Thread-safe; `pool` must outlive it.
+class MysqlTicketRepository : public TicketRepository {
+ public:
+  explicit MysqlTicketRepository(db::ConnectionPool& pool);
+
+  absl::StatusOr<Ticket> Create(const TicketDraft& draft,
+                                const std::string& request_id,
+                                const std::string& fingerprint,
+                                absl::Time now) override;
+  absl::StatusOr<Ticket> Get(const std::string& community,
+                             int64_t id) override;
+  absl::StatusOr<TicketPage> List(const std::string& community,
+                                  const TicketFilter& filter,
+                                  int64_t before_id, int limit) override;
+
+ private:
+  db::Operation create_;
+  db::Operation get_;
+  db::Operation list_;
+};
+
+}  // namespace steward::tickets
+
+#endif  // STEWARD_SERVICES_TICKETS_STORAGE_MYSQL_TICKET_REPOSITORY_H_
