@@ -163,7 +163,8 @@ struct BusinessCalendar::Rep {
   // k weeks then hold exactly k * week_total of office time.
   std::int64_t PlainWeeks(absl::CivilDay day, std::int64_t max_weeks) const {
     if (week_total == absl::ZeroDuration() || max_weeks <= 0) return 0;
-    if (const std::optional<absl::CivilDay> next = holidays.NextListedDay(day)) {
+    if (const std::optional<absl::CivilDay> next =
+            holidays.NextListedDay(day)) {
       max_weeks = std::min<std::int64_t>(max_weeks, (*next - day) / 7);
       if (max_weeks <= 0) return 0;
     }
@@ -275,9 +276,9 @@ absl::Time BusinessCalendar::AddWorkingTime(absl::Time start,
       // Skip whole weeks, leaving a remainder > 0 for the day-by-day walk so
       // that the result still lands inside an office interval.
       absl::Duration unused;
-      const std::int64_t k = r.PlainWeeks(
-          day, absl::IDivDuration(remaining - absl::Nanoseconds(1),
-                                  r.week_total, &unused));
+      const std::int64_t k =
+          r.PlainWeeks(day, absl::IDivDuration(remaining - absl::Nanoseconds(1),
+                                               r.week_total, &unused));
       if (k > 0) {
         day += 7 * k;
         remaining -= k * r.week_total;

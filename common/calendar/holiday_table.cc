@@ -31,8 +31,8 @@ absl::string_view TakeToken(absl::string_view* rest) {
 }
 
 bool AllDigits(absl::string_view s) {
-  return !s.empty() &&
-         std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  return !s.empty() && std::all_of(s.begin(), s.end(),
+                                   [](char c) { return c >= '0' && c <= '9'; });
 }
 
 int ToInt(absl::string_view digits) {  // At most 4 digits: no overflow.
@@ -88,7 +88,7 @@ bool IsCleanUtf8(absl::string_view s) {
       if ((cc & 0xc0) != 0x80) return false;
       cp = (cp << 6) | (cc & 0x3f);
     }
-    if ( (len == 4 && cp < 0x10000) ||
+    if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
         (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff) {
       return false;
     }
@@ -200,13 +200,13 @@ bool HolidayTable::Covers(int year) const {
 absl::StatusOr<HolidayTable> ParseHolidayTable(absl::string_view text) {
   if (text.size() > kMaxHolidayTableBytes) {
     return absl::InvalidArgumentError(
-        absl::StrCat("calendar text is ", text.size(),
-                     " bytes; the limit is ", kMaxHolidayTableBytes));
+        absl::StrCat("calendar text is ", text.size(), " bytes; the limit is ",
+                     kMaxHolidayTableBytes));
   }
   std::vector<HolidayEntry> entries;
   std::vector<int> years;
-  absl::flat_hash_map<int, int> year_line;              // year -> line
-  absl::flat_hash_map<absl::CivilDay, int> day_line;    // day -> line
+  absl::flat_hash_map<int, int> year_line;            // year -> line
+  absl::flat_hash_map<absl::CivilDay, int> day_line;  // day -> line
 
   int line_no = 0;
   std::size_t pos = 0;
@@ -232,17 +232,16 @@ absl::StatusOr<HolidayTable> ParseHolidayTable(absl::string_view text) {
         return LineError(line_no, "\"year\" takes exactly one argument");
       }
       if (arg.size() != 4 || !AllDigits(arg) || ToInt(arg) < kMinYear) {
-        return LineError(line_no,
-                         absl::StrCat("malformed year ", Quote(arg),
-                                      " (expected YYYY, ", kMinYear, "-",
-                                      kMaxYear, ")"));
+        return LineError(line_no, absl::StrCat("malformed year ", Quote(arg),
+                                               " (expected YYYY, ", kMinYear,
+                                               "-", kMaxYear, ")"));
       }
       const int year = ToInt(arg);
       auto [it, inserted] = year_line.emplace(year, line_no);
       if (!inserted) {
-        return LineError(line_no, absl::StrCat("year ", year,
-                                               " is already declared on line ",
-                                               it->second));
+        return LineError(
+            line_no, absl::StrCat("year ", year,
+                                  " is already declared on line ", it->second));
       }
       years.push_back(year);
       continue;
@@ -255,7 +254,8 @@ absl::StatusOr<HolidayTable> ParseHolidayTable(absl::string_view text) {
                                     "range)"));
     }
     absl::string_view first_text = head, last_text = head;
-    if (const std::size_t dots = head.find(".."); dots != absl::string_view::npos) {
+    if (const std::size_t dots = head.find("..");
+        dots != absl::string_view::npos) {
       first_text = head.substr(0, dots);
       last_text = head.substr(dots + 2);
     }
@@ -274,10 +274,9 @@ absl::StatusOr<HolidayTable> ParseHolidayTable(absl::string_view text) {
     }
     const absl::civil_diff_t span = *last - *first + 1;
     if (span > kMaxHolidayRangeDays) {
-      return LineError(line_no,
-                       absl::StrCat("range ", Quote(head), " spans ", span,
-                                    " days; the limit is ",
-                                    kMaxHolidayRangeDays));
+      return LineError(
+          line_no, absl::StrCat("range ", Quote(head), " spans ", span,
+                                " days; the limit is ", kMaxHolidayRangeDays));
     }
 
     const absl::string_view kind_text = TakeToken(&rest);
@@ -302,10 +301,9 @@ absl::StatusOr<HolidayTable> ParseHolidayTable(absl::string_view text) {
                        absl::StrCat("missing name after \"", kind_text, "\""));
     }
     if (name.size() > kMaxHolidayNameBytes) {
-      return LineError(line_no,
-                       absl::StrCat("name is ", name.size(),
-                                    " bytes; the limit is ",
-                                    kMaxHolidayNameBytes));
+      return LineError(
+          line_no, absl::StrCat("name is ", name.size(),
+                                " bytes; the limit is ", kMaxHolidayNameBytes));
     }
     if (!IsCleanUtf8(name)) {
       return LineError(line_no,
@@ -332,14 +330,14 @@ absl::StatusOr<HolidayTable> ParseHolidayTable(absl::string_view text) {
       }
       auto [it, inserted] = day_line.emplace(day, line_no);
       if (!inserted) {
-        return LineError(line_no, absl::StrCat(day_text,
-                                               " is already listed on line ",
-                                               it->second));
+        return LineError(
+            line_no,
+            absl::StrCat(day_text, " is already listed on line ", it->second));
       }
       if (static_cast<int>(entries.size()) >= kMaxHolidayTableDays) {
-        return LineError(line_no, absl::StrCat("more than ",
-                                               kMaxHolidayTableDays,
-                                               " listed days"));
+        return LineError(
+            line_no,
+            absl::StrCat("more than ", kMaxHolidayTableDays, " listed days"));
       }
       entries.push_back(HolidayEntry{day, kind, std::string(name)});
     }
@@ -357,9 +355,8 @@ absl::StatusOr<HolidayTable> LoadHolidayTableFile(const std::string& path) {
   while (in.read(buf, sizeof buf) || in.gcount() > 0) {
     text.append(buf, static_cast<std::size_t>(in.gcount()));
     if (text.size() > kMaxHolidayTableBytes) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(path, ": larger than ", kMaxHolidayTableBytes,
-                       " bytes"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          path, ": larger than ", kMaxHolidayTableBytes, " bytes"));
     }
   }
   if (in.bad()) {

@@ -1,6 +1,8 @@
 #include "common/calendar/business_calendar.h"
 
+#include <algorithm>
 #include <cstdint>
+#include <ostream>
 #include <random>
 #include <set>
 #include <string>
@@ -14,14 +16,14 @@
 namespace steward::calendar {
 namespace {
 
-using ::testing::HasSubstr;
-using ::testing::MatchesRegex;
 using testing::At;
 using testing::DomainHolidays;
 using testing::DomainMakeupDays;
+using ::testing::HasSubstr;
 using testing::IsWeekend;
-using testing::ShanghaiOffice;
+using ::testing::MatchesRegex;
 using testing::Shanghai;
+using testing::ShanghaiOffice;
 using testing::ShippedTable;
 
 constexpr int kH = 60;  // Minutes per hour, for readable intervals.
@@ -40,9 +42,8 @@ BusinessCalendar MakeOrDie(absl::TimeZone tz, WeeklyHours hours,
 TEST(WeeklyHoursTest, DefaultIsMondayToFridayNineToSix) {
   const WeeklyHours h = WeeklyHours::Default();
   for (absl::Weekday w :
-       {absl::Weekday::monday, absl::Weekday::tuesday,
-        absl::Weekday::wednesday, absl::Weekday::thursday,
-        absl::Weekday::friday}) {
+       {absl::Weekday::monday, absl::Weekday::tuesday, absl::Weekday::wednesday,
+        absl::Weekday::thursday, absl::Weekday::friday}) {
     EXPECT_EQ(h.For(w), (std::vector<OfficeInterval>{{9 * kH, 18 * kH}}));
   }
   EXPECT_TRUE(h.For(absl::Weekday::saturday).empty());
@@ -70,6 +71,8 @@ struct BadHoursCase {
   std::string fragment;
 };
 
+void PrintTo(const BadHoursCase& c, std::ostream* os) { *os << c.label; }
+
 class ValidateRejectTest : public ::testing::TestWithParam<BadHoursCase> {};
 
 TEST_P(ValidateRejectTest, IsInvalidArgumentNamingDayAndInterval) {
@@ -84,22 +87,26 @@ TEST_P(ValidateRejectTest, IsInvalidArgumentNamingDayAndInterval) {
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(s.message()), HasSubstr(c.fragment));
   // Create() refuses the same hours.
-  EXPECT_EQ(BusinessCalendar::Create(Shanghai(), h, HolidayTable())
-                .status()
-                .code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      BusinessCalendar::Create(Shanghai(), h, HolidayTable()).status().code(),
+      absl::StatusCode::kInvalidArgument);
 }
 
 INSTANTIATE_TEST_SUITE_P(
     Hours, ValidateRejectTest,
     ::testing::Values(
-        BadHoursCase{"NegativeOpen", 0, {{-1, 60}}, "Monday: interval 1 [-1, 60)"},
+        BadHoursCase{
+            "NegativeOpen", 0, {{-1, 60}}, "Monday: interval 1 [-1, 60)"},
         BadHoursCase{"PastMidnight", 2, {{60, 1441}}, "Wednesday: interval 1"},
         BadHoursCase{"Empty", 4, {{600, 600}}, "Friday: interval 1 [600, 600)"},
         BadHoursCase{"Reversed", 5, {{700, 600}}, "Saturday: interval 1"},
-        BadHoursCase{"Overlap", 1, {{540, 720}, {700, 1080}},
+        BadHoursCase{"Overlap",
+                     1,
+                     {{540, 720}, {700, 1080}},
                      "Tuesday: interval 2 [700, 1080) overlaps"},
-        BadHoursCase{"OutOfOrder", 6, {{780, 1080}, {540, 720}},
+        BadHoursCase{"OutOfOrder",
+                     6,
+                     {{780, 1080}, {540, 720}},
                      "Sunday: interval 2 [540, 720) overlaps or precedes"},
         BadHoursCase{"MakeupDay", 7, {{540, 2000}}, "make-up day: interval 1"}),
     [](const ::testing::TestParamInfo<BadHoursCase>& info) {
@@ -147,7 +154,8 @@ TEST(IsWorkingDayTest, SpotChecks) {
 TEST(OfficeHoursOnTest, HolidayClosedMakeupUsesMakeupHours) {
   WeeklyHours h = WeeklyHours::Default();
   h.For(absl::Weekday::monday) = {{8 * kH, 17 * kH}};
-  const BusinessCalendar monday_hours = MakeOrDie(Shanghai(), h, ShippedTable());
+  const BusinessCalendar monday_hours =
+      MakeOrDie(Shanghai(), h, ShippedTable());
   EXPECT_TRUE(monday_hours.OfficeHoursOn(absl::CivilDay(2026, 10, 1)).empty());
   EXPECT_EQ(monday_hours.OfficeHoursOn(absl::CivilDay(2026, 10, 10)),
             (std::vector<OfficeInterval>{{8 * kH, 17 * kH}}));
@@ -193,10 +201,10 @@ TEST(CalendarFingerprintTest, ChangesWithZoneHoursAndTable) {
   EXPECT_EQ(same.fingerprint(), fp);
   const BusinessCalendar copy = ShanghaiOffice();  // NOLINT: copy on purpose.
   EXPECT_EQ(copy.fingerprint(), fp);
-  EXPECT_NE(MakeOrDie(absl::UTCTimeZone(), WeeklyHours::Default(),
-                      ShippedTable())
-                .fingerprint(),
-            fp);
+  EXPECT_NE(
+      MakeOrDie(absl::UTCTimeZone(), WeeklyHours::Default(), ShippedTable())
+          .fingerprint(),
+      fp);
   WeeklyHours h = WeeklyHours::Default();
   h.For(absl::Weekday::friday) = {{9 * kH, 17 * kH}};
   EXPECT_NE(MakeOrDie(Shanghai(), h, ShippedTable()).fingerprint(), fp);
@@ -222,7 +230,8 @@ TEST(NextWorkingInstantTest, InsideBeforeAndAfterHours) {
   EXPECT_EQ(cal.NextWorkingInstant(At(2026, 3, 3, 17, 59, 59)),
             At(2026, 3, 3, 17, 59, 59));
   // Friday evening -> Monday.
-  EXPECT_EQ(cal.NextWorkingInstant(At(2026, 3, 6, 19, 0)), At(2026, 3, 9, 9, 0));
+  EXPECT_EQ(cal.NextWorkingInstant(At(2026, 3, 6, 19, 0)),
+            At(2026, 3, 9, 9, 0));
   // Before National Day -> after it; before a make-up Saturday -> Saturday.
   EXPECT_EQ(cal.NextWorkingInstant(At(2026, 9, 30, 18, 0)),
             At(2026, 10, 8, 9, 0));
@@ -283,8 +292,8 @@ TEST(AddWorkingTimeTest, NonPositiveAndInfinite) {
   EXPECT_EQ(cal.AddWorkingTime(sunday, -absl::Hours(5)), sunday);
   EXPECT_EQ(cal.AddWorkingTime(sunday, absl::InfiniteDuration()),
             absl::InfiniteFuture());
-  EXPECT_EQ(cal.AddWorkingTime(sunday, BusinessCalendar::kMaxWorkingDuration +
-                                           absl::Hours(1)),
+  EXPECT_EQ(cal.AddWorkingTime(
+                sunday, BusinessCalendar::kMaxWorkingDuration + absl::Hours(1)),
             absl::InfiniteFuture());
   EXPECT_EQ(cal.AddWorkingTime(absl::InfinitePast(), absl::Hours(1)),
             absl::InfinitePast());
@@ -315,8 +324,9 @@ TEST(AddWorkingTimeTest, LunchBreak) {
             At(2026, 3, 3, 12, 0));  // Lands on the lunch closing instant.
   EXPECT_EQ(cal.AddWorkingTime(At(2026, 3, 3, 12, 30), absl::Minutes(1)),
             At(2026, 3, 3, 13, 31));
-  EXPECT_EQ(cal.WorkingTimeBetween(At(2026, 3, 3, 11, 0), At(2026, 3, 3, 14, 0)),
-            absl::Minutes(90));
+  EXPECT_EQ(
+      cal.WorkingTimeBetween(At(2026, 3, 3, 11, 0), At(2026, 3, 3, 14, 0)),
+      absl::Minutes(90));
   EXPECT_EQ(cal.standard_day(), absl::Minutes(7 * 60 + 30));
   EXPECT_FALSE(cal.IsOpenAt(At(2026, 3, 3, 12, 45)));
   EXPECT_EQ(cal.NextWorkingInstant(At(2026, 3, 3, 12, 45)),
@@ -379,18 +389,24 @@ TEST(AddWorkingDaysTest, OtherShapes) {
 
 TEST(WorkingTimeBetweenTest, Basics) {
   const BusinessCalendar& cal = ShanghaiOffice();
-  EXPECT_EQ(cal.WorkingTimeBetween(At(2026, 3, 3, 10, 0), At(2026, 3, 3, 11, 0)),
-            absl::Hours(1));
-  EXPECT_EQ(cal.WorkingTimeBetween(At(2026, 3, 3, 11, 0), At(2026, 3, 3, 10, 0)),
-            absl::ZeroDuration());
-  EXPECT_EQ(cal.WorkingTimeBetween(At(2026, 3, 3, 10, 0), At(2026, 3, 3, 10, 0)),
-            absl::ZeroDuration());
-  EXPECT_EQ(cal.WorkingTimeBetween(At(2026, 3, 3, 17, 0), At(2026, 3, 3, 19, 0)),
-            absl::Hours(1));
-  EXPECT_EQ(cal.WorkingTimeBetween(At(2026, 3, 6, 17, 0), At(2026, 3, 9, 10, 0)),
-            absl::Hours(2));  // Over a weekend.
-  EXPECT_EQ(cal.WorkingTimeBetween(At(2026, 9, 30, 12, 0), At(2026, 10, 9, 0, 0)),
-            absl::Hours(6 + 9));  // Over National Day.
+  EXPECT_EQ(
+      cal.WorkingTimeBetween(At(2026, 3, 3, 10, 0), At(2026, 3, 3, 11, 0)),
+      absl::Hours(1));
+  EXPECT_EQ(
+      cal.WorkingTimeBetween(At(2026, 3, 3, 11, 0), At(2026, 3, 3, 10, 0)),
+      absl::ZeroDuration());
+  EXPECT_EQ(
+      cal.WorkingTimeBetween(At(2026, 3, 3, 10, 0), At(2026, 3, 3, 10, 0)),
+      absl::ZeroDuration());
+  EXPECT_EQ(
+      cal.WorkingTimeBetween(At(2026, 3, 3, 17, 0), At(2026, 3, 3, 19, 0)),
+      absl::Hours(1));
+  EXPECT_EQ(
+      cal.WorkingTimeBetween(At(2026, 3, 6, 17, 0), At(2026, 3, 9, 10, 0)),
+      absl::Hours(2));  // Over a weekend.
+  EXPECT_EQ(
+      cal.WorkingTimeBetween(At(2026, 9, 30, 12, 0), At(2026, 10, 9, 0, 0)),
+      absl::Hours(6 + 9));  // Over National Day.
   EXPECT_EQ(cal.WorkingTimeBetween(At(2026, 10, 1), At(2026, 10, 8)),
             absl::ZeroDuration());
 }
@@ -442,8 +458,9 @@ TEST(WorkingTimeBetweenTest, MatchesNaiveReferenceOnRandomSpans) {
   const int64_t range_s = 26 * 31 * 86400LL;  // Into January 2027.
   for (int i = 0; i < 400; ++i) {
     absl::Time a = base + absl::Seconds(static_cast<int64_t>(rng() % range_s));
-    absl::Time b = a + absl::Seconds(static_cast<int64_t>(
-                           rng() % (i % 4 == 0 ? 400 * 86400LL : 20 * 86400LL)));
+    absl::Time b =
+        a + absl::Seconds(static_cast<int64_t>(
+                rng() % (i % 4 == 0 ? 400 * 86400LL : 20 * 86400LL)));
     EXPECT_EQ(ShanghaiOffice().WorkingTimeBetween(a, b), ReferenceBetween(a, b))
         << a << " .. " << b;
   }
@@ -454,9 +471,12 @@ TEST(WorkingTimeBetweenTest, IsAdditive) {
   const BusinessCalendar& cal = ShanghaiOffice();
   for (int i = 0; i < 300; ++i) {
     const absl::Time a =
-        At(2025, 1, 1) + absl::Seconds(static_cast<int64_t>(rng() % 63'000'000));
-    const absl::Time b = a + absl::Seconds(static_cast<int64_t>(rng() % 5'000'000));
-    const absl::Time c = b + absl::Seconds(static_cast<int64_t>(rng() % 5'000'000));
+        At(2025, 1, 1) +
+        absl::Seconds(static_cast<int64_t>(rng() % 63'000'000));
+    const absl::Time b =
+        a + absl::Seconds(static_cast<int64_t>(rng() % 5'000'000));
+    const absl::Time c =
+        b + absl::Seconds(static_cast<int64_t>(rng() % 5'000'000));
     EXPECT_EQ(cal.WorkingTimeBetween(a, c),
               cal.WorkingTimeBetween(a, b) + cal.WorkingTimeBetween(b, c));
   }
@@ -504,7 +524,8 @@ TEST(RoundTripTest, AddWorkingTimeInvertsWorkingTimeBetweenInsideHours) {
   const BusinessCalendar& cal = ShanghaiOffice();
   for (int i = 0; i < 1000; ++i) {
     const absl::Time s = cal.NextWorkingInstant(
-        At(2025, 1, 1) + absl::Seconds(static_cast<int64_t>(rng() % 63'000'000)));
+        At(2025, 1, 1) +
+        absl::Seconds(static_cast<int64_t>(rng() % 63'000'000)));
     const absl::Time b =
         s + absl::Seconds(static_cast<int64_t>(1 + rng() % 3'000'000));
     const absl::Time e = cal.AddWorkingTime(s, cal.WorkingTimeBetween(s, b));
@@ -557,8 +578,9 @@ TEST(DegenerateCalendarTest, NoOfficeHoursAtAll) {
   EXPECT_EQ(cal.AddWorkingDays(t, 1), absl::InfiniteFuture());
   EXPECT_EQ(cal.WorkingTimeBetween(t, t + absl::Hours(24 * 400)),
             absl::ZeroDuration());
-  EXPECT_EQ(cal.WorkingTimeBetween(absl::InfinitePast(), absl::InfiniteFuture()),
-            absl::ZeroDuration());
+  EXPECT_EQ(
+      cal.WorkingTimeBetween(absl::InfinitePast(), absl::InfiniteFuture()),
+      absl::ZeroDuration());
   EXPECT_FALSE(cal.IsOpenAt(t));
 }
 
@@ -567,16 +589,17 @@ TEST(DegenerateCalendarTest, OnlyMakeupDaysHaveHours) {
   h.makeup_day = std::vector<OfficeInterval>{{9 * kH, 11 * kH}};
   const BusinessCalendar cal = MakeOrDie(Shanghai(), h, ShippedTable());
   // 11 make-up days x 2 h in the whole table, nothing else ever.
-  EXPECT_EQ(cal.WorkingTimeBetween(absl::InfinitePast(), absl::InfiniteFuture()),
-            absl::Hours(22));
+  EXPECT_EQ(
+      cal.WorkingTimeBetween(absl::InfinitePast(), absl::InfiniteFuture()),
+      absl::Hours(22));
   EXPECT_EQ(cal.WorkingTimeBetween(At(2026, 1, 1), absl::InfiniteFuture()),
             absl::Hours(12));
   EXPECT_EQ(cal.NextWorkingInstant(At(2026, 9, 21)), At(2026, 10, 10, 9, 0));
   EXPECT_EQ(cal.AddWorkingTime(At(2026, 9, 21), absl::Hours(2)),
             At(2026, 10, 10, 11, 0));
-  EXPECT_EQ(cal.AddWorkingTime(At(2026, 9, 21), absl::Hours(2) +
-                                                   absl::Seconds(1)),
-            absl::InfiniteFuture());
+  EXPECT_EQ(
+      cal.AddWorkingTime(At(2026, 9, 21), absl::Hours(2) + absl::Seconds(1)),
+      absl::InfiniteFuture());
   EXPECT_EQ(cal.NextWorkingInstant(At(2026, 10, 10, 11, 0)),
             absl::InfiniteFuture());
 }
@@ -588,7 +611,8 @@ TEST(RoundTheClockTest, AllDayHoursWithoutTableIsNaturalTime) {
   std::mt19937_64 rng(5);
   for (int i = 0; i < 300; ++i) {
     const absl::Time s =
-        At(2026, 1, 1) + absl::Seconds(static_cast<int64_t>(rng() % 40'000'000));
+        At(2026, 1, 1) +
+        absl::Seconds(static_cast<int64_t>(rng() % 40'000'000));
     const absl::Duration d =
         absl::Seconds(static_cast<int64_t>(1 + rng() % 10'000'000));
     EXPECT_EQ(cal.AddWorkingTime(s, d), s + d);
@@ -596,9 +620,9 @@ TEST(RoundTheClockTest, AllDayHoursWithoutTableIsNaturalTime) {
   }
   // With the table, holidays still stop the clock.
   const BusinessCalendar with_table = MakeOrDie(Shanghai(), h, ShippedTable());
-  EXPECT_EQ(with_table.AddWorkingTime(At(2026, 9, 30, 23, 55),
-                                      absl::Minutes(15)),
-            At(2026, 10, 8, 0, 10));
+  EXPECT_EQ(
+      with_table.AddWorkingTime(At(2026, 9, 30, 23, 55), absl::Minutes(15)),
+      At(2026, 10, 8, 0, 10));
 }
 
 // ---------------------------------------------------------------------------
@@ -616,8 +640,9 @@ TEST(DstTest, NewYorkOfficeDaysFollowTheWallClock) {
   const BusinessCalendar cal = MakeOrDie(ny, h);
   EXPECT_EQ(cal.WorkingTimeBetween(ny_at(2026, 3, 8, 0), ny_at(2026, 3, 9, 0)),
             absl::Hours(23));
-  EXPECT_EQ(cal.WorkingTimeBetween(ny_at(2026, 11, 1, 0), ny_at(2026, 11, 2, 0)),
-            absl::Hours(25));
+  EXPECT_EQ(
+      cal.WorkingTimeBetween(ny_at(2026, 11, 1, 0), ny_at(2026, 11, 2, 0)),
+      absl::Hours(25));
   EXPECT_EQ(cal.AddWorkingTime(ny_at(2026, 3, 8, 0), absl::Hours(23)),
             ny_at(2026, 3, 9, 0));
   EXPECT_EQ(cal.AddWorkingTime(ny_at(2026, 3, 8, 1), absl::Hours(1)),
@@ -628,28 +653,28 @@ TEST(DstTest, NewYorkOfficeDaysFollowTheWallClock) {
   WeeklyHours night;
   night.For(absl::Weekday::sunday) = {{1 * kH, 3 * kH}};
   const BusinessCalendar night_cal = MakeOrDie(ny, night);
-  EXPECT_EQ(night_cal.WorkingTimeBetween(ny_at(2026, 3, 8, 0),
-                                         ny_at(2026, 3, 9, 0)),
-            absl::Hours(1));
+  EXPECT_EQ(
+      night_cal.WorkingTimeBetween(ny_at(2026, 3, 8, 0), ny_at(2026, 3, 9, 0)),
+      absl::Hours(1));
   EXPECT_EQ(night_cal.WorkingTimeBetween(ny_at(2026, 11, 1, 0),
                                          ny_at(2026, 11, 2, 0)),
             absl::Hours(3));
-  EXPECT_EQ(night_cal.WorkingTimeBetween(ny_at(2026, 3, 1, 0),
-                                         ny_at(2026, 3, 2, 0)),
-            absl::Hours(2));
+  EXPECT_EQ(
+      night_cal.WorkingTimeBetween(ny_at(2026, 3, 1, 0), ny_at(2026, 3, 2, 0)),
+      absl::Hours(2));
 
   // Default hours: Friday 17:00 EST + 2 h -> Monday 10:00 EDT.
   const BusinessCalendar office = MakeOrDie(ny, WeeklyHours::Default());
   EXPECT_EQ(office.AddWorkingTime(ny_at(2026, 3, 6, 17), absl::Hours(2)),
             ny_at(2026, 3, 9, 10));
-  EXPECT_EQ(office.WorkingTimeBetween(ny_at(2026, 3, 6, 17),
-                                      ny_at(2026, 3, 9, 10)),
-            absl::Hours(2));
+  EXPECT_EQ(
+      office.WorkingTimeBetween(ny_at(2026, 3, 6, 17), ny_at(2026, 3, 9, 10)),
+      absl::Hours(2));
   // A year holds 261 weekdays of 9 h, DST or not (week skipping must stay
   // exact across offset changes).
-  EXPECT_EQ(office.WorkingTimeBetween(ny_at(2026, 1, 1, 0),
-                                      ny_at(2027, 1, 1, 0)),
-            261 * absl::Hours(9));
+  EXPECT_EQ(
+      office.WorkingTimeBetween(ny_at(2026, 1, 1, 0), ny_at(2027, 1, 1, 0)),
+      261 * absl::Hours(9));
 }
 
 // A naive reference without a holiday table: every day's intervals through
@@ -661,7 +686,8 @@ absl::Duration NaiveBetween(absl::TimeZone tz, const WeeklyHours& hours,
        d <= absl::ToCivilDay(b, tz); ++d) {
     for (const OfficeInterval& iv : hours.For(absl::GetWeekday(d))) {
       const absl::CivilSecond midnight(d);
-      const absl::Time open = absl::FromCivil(midnight + iv.open_minute * 60, tz);
+      const absl::Time open =
+          absl::FromCivil(midnight + iv.open_minute * 60, tz);
       const absl::Time close =
           absl::FromCivil(midnight + iv.close_minute * 60, tz);
       const absl::Time lo = std::max(open, a), hi = std::min(close, b);
@@ -695,17 +721,19 @@ TEST(DstTest, LongSpansMatchNaiveReferenceWhenOfficeHoursStraddleTheChange) {
     }
     return total;
   };
-  EXPECT_EQ(NaiveBetween(ny, h, jan, jul),
-            civil_count(absl::CivilDay(2026, 1, 1), absl::CivilDay(2026, 7, 1)) -
-                absl::Hours(1));
-  EXPECT_EQ(NaiveBetween(ny, h, jul, dec),
-            civil_count(absl::CivilDay(2026, 7, 1),
-                        absl::CivilDay(2026, 12, 1)) +
-                absl::Hours(1));
+  EXPECT_EQ(
+      NaiveBetween(ny, h, jan, jul),
+      civil_count(absl::CivilDay(2026, 1, 1), absl::CivilDay(2026, 7, 1)) -
+          absl::Hours(1));
+  EXPECT_EQ(
+      NaiveBetween(ny, h, jul, dec),
+      civil_count(absl::CivilDay(2026, 7, 1), absl::CivilDay(2026, 12, 1)) +
+          absl::Hours(1));
   std::mt19937_64 rng(12);
   for (int i = 0; i < 300; ++i) {
-    const absl::Time a = At(2025, 1, 1, 0, 0, 0, ny) +
-                         absl::Seconds(static_cast<int64_t>(rng() % 63'000'000));
+    const absl::Time a =
+        At(2025, 1, 1, 0, 0, 0, ny) +
+        absl::Seconds(static_cast<int64_t>(rng() % 63'000'000));
     const absl::Time b =
         a + absl::Seconds(static_cast<int64_t>(rng() % 20'000'000));
     EXPECT_EQ(cal.WorkingTimeBetween(a, b), NaiveBetween(ny, h, a, b))
@@ -727,8 +755,9 @@ TEST(DstTest, RoundTripAcrossTransitions) {
   const BusinessCalendar cal = MakeOrDie(ny, h);
   std::mt19937_64 rng(11);
   for (int i = 0; i < 1000; ++i) {
-    const absl::Time s = At(2025, 1, 1, 0, 0, 0, ny) +
-                         absl::Seconds(static_cast<int64_t>(rng() % 63'000'000));
+    const absl::Time s =
+        At(2025, 1, 1, 0, 0, 0, ny) +
+        absl::Seconds(static_cast<int64_t>(rng() % 63'000'000));
     const absl::Duration d =
         absl::Seconds(static_cast<int64_t>(1 + rng() % 4'000'000));
     const absl::Time e = cal.AddWorkingTime(s, d);

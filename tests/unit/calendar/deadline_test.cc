@@ -37,12 +37,12 @@ TEST(DueAtTest, CallbackWithinOneWorkingDay) {
 
 TEST(DueAtTest, RepairTargetsInNaturalTime) {
   const absl::Time created = At(2026, 2, 14, 16, 0);  // Eve of Spring Festival.
-  EXPECT_EQ(DueAt(ShanghaiOffice(), ClockMode::kNatural, created,
-                  absl::Hours(24)),
-            At(2026, 2, 15, 16, 0));
-  EXPECT_EQ(DueAt(ShanghaiOffice(), ClockMode::kNatural, created,
-                  absl::Hours(48)),
-            At(2026, 2, 16, 16, 0));
+  EXPECT_EQ(
+      DueAt(ShanghaiOffice(), ClockMode::kNatural, created, absl::Hours(24)),
+      At(2026, 2, 15, 16, 0));
+  EXPECT_EQ(
+      DueAt(ShanghaiOffice(), ClockMode::kNatural, created, absl::Hours(48)),
+      At(2026, 2, 16, 16, 0));
 }
 
 TEST(DueAtTest, NonPositiveTargetIsDueAtStart) {
@@ -122,17 +122,20 @@ TEST(ShiftForPauseTest, WorkingClockOwesTargetPlusPausedOfficeTime) {
   std::mt19937_64 rng(314);
   for (int i = 0; i < 1000; ++i) {
     const absl::Time s =
-        At(2025, 1, 1) + absl::Seconds(static_cast<int64_t>(rng() % 62'000'000));
+        At(2025, 1, 1) +
+        absl::Seconds(static_cast<int64_t>(rng() % 62'000'000));
     const absl::Duration target =
         absl::Minutes(static_cast<int64_t>(1 + rng() % 3000));
     const absl::Time due = DueAt(cal, ClockMode::kWorking, s, target);
     const int64_t span_s = absl::ToInt64Seconds(due - s);
     if (span_s < 2) continue;
-    const absl::Time p0 = s + absl::Seconds(static_cast<int64_t>(rng() % span_s));
+    const absl::Time p0 =
+        s + absl::Seconds(static_cast<int64_t>(rng() % span_s));
     const absl::Time p1 =
         p0 + absl::Seconds(static_cast<int64_t>(rng() % (4 * 86400)));
     const absl::Duration paused = cal.WorkingTimeBetween(p0, p1);
-    const absl::Time shifted = ShiftForPause(cal, ClockMode::kWorking, due, p0, p1);
+    const absl::Time shifted =
+        ShiftForPause(cal, ClockMode::kWorking, due, p0, p1);
     EXPECT_GE(shifted, due);
     EXPECT_EQ(cal.WorkingTimeBetween(s, shifted), target + paused);
     // Natural time: the same pause moves the clock by its full length.

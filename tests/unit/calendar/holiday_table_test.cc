@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
+#include <ostream>
 #include <random>
 #include <string>
 #include <vector>
@@ -16,14 +17,14 @@
 namespace steward::calendar {
 namespace {
 
+using testing::DomainHolidays;
+using testing::DomainMakeupDays;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::MatchesRegex;
 using ::testing::Optional;
-using ::testing::StartsWith;
-using testing::DomainHolidays;
-using testing::DomainMakeupDays;
 using testing::ShippedTable;
+using ::testing::StartsWith;
 
 HolidayTable ParseOrDie(absl::string_view text) {
   absl::StatusOr<HolidayTable> t = ParseHolidayTable(text);
@@ -50,7 +51,8 @@ TEST(ShippedTableTest, ListsExactlyDomainHolidaysAndMakeupDays) {
     if (holidays.count(d)) {
       EXPECT_THAT(ShippedTable().Find(d), Optional(DayOverride::kHoliday));
     } else if (makeups.count(d)) {
-      EXPECT_THAT(ShippedTable().Find(d), Optional(DayOverride::kMakeupWorkday));
+      EXPECT_THAT(ShippedTable().Find(d),
+                  Optional(DayOverride::kMakeupWorkday));
     } else {
       EXPECT_EQ(ShippedTable().Find(d), std::nullopt);
     }
@@ -122,8 +124,8 @@ TEST(ParseHolidayTableTest, AcceptsCommentsBlanksCrlfTabsAndSingleDayRanges) {
 }
 
 TEST(ParseHolidayTableTest, RangeExpandsToEveryDayInclusive) {
-  const HolidayTable t = ParseOrDie(
-      "year 2026\nyear 2027\n2026-12-30..2027-01-29 holiday Long\n");
+  const HolidayTable t =
+      ParseOrDie("year 2026\nyear 2027\n2026-12-30..2027-01-29 holiday Long\n");
   ASSERT_EQ(t.entries().size(), 31u);
   EXPECT_EQ(t.entries().front().day, absl::CivilDay(2026, 12, 30));
   EXPECT_EQ(t.entries().back().day, absl::CivilDay(2027, 1, 29));
@@ -162,9 +164,11 @@ TEST(HolidayFingerprintTest, IgnoresPresentationButNotContent) {
 struct RejectCase {
   std::string label;
   std::string text;
-  int line;                 // The line the error must name.
-  std::string fragment;     // What the error must say about it.
+  int line;              // The line the error must name.
+  std::string fragment;  // What the error must say about it.
 };
+
+void PrintTo(const RejectCase& c, std::ostream* os) { *os << c.label; }
 
 class RejectTest : public ::testing::TestWithParam<RejectCase> {};
 
@@ -210,9 +214,8 @@ INSTANTIATE_TEST_SUITE_P(
                    "malformed date \".2026-01-03\""},
         RejectCase{"ReversedRange", kY + "2026-02-23..2026-02-15 holiday X\n",
                    3, "range \"2026-02-23..2026-02-15\" is reversed"},
-        RejectCase{"RangeOver31Days",
-                   kY + "2026-01-01..2026-02-01 holiday X\n", 3,
-                   "spans 32 days; the limit is 31"},
+        RejectCase{"RangeOver31Days", kY + "2026-01-01..2026-02-01 holiday X\n",
+                   3, "spans 32 days; the limit is 31"},
         RejectCase{"DayListedTwice",
                    kY + "2026-01-01 holiday A\n\n2026-01-01 holiday A\n", 5,
                    "2026-01-01 is already listed on line 3"},
@@ -229,8 +232,8 @@ INSTANTIATE_TEST_SUITE_P(
         RejectCase{"UndeclaredYear", kY + "2027-01-01 holiday X\n", 3,
                    "2027-01-01 is in year 2027, which no earlier \"year\" "
                    "line declares"},
-        RejectCase{"YearDeclaredAfterUse",
-                   "2026-01-01 holiday X\nyear 2026\n", 1, "is in year 2026"},
+        RejectCase{"YearDeclaredAfterUse", "2026-01-01 holiday X\nyear 2026\n",
+                   1, "is in year 2026"},
         RejectCase{"RangeIntoUndeclaredYear",
                    kY + "2026-12-31..2027-01-01 holiday X\n", 3,
                    "2027-01-01 is in year 2027"},
@@ -241,17 +244,26 @@ INSTANTIATE_TEST_SUITE_P(
         RejectCase{"MissingYear", "year\n", 1, "malformed year \"\""},
         RejectCase{"YearWithTwoArgs", "year 2026 2027\n", 1,
                    "\"year\" takes exactly one argument"},
-        RejectCase{"NameTooLong", kY + "2026-01-01 holiday " +
-                                      std::string(201, 'x') + "\n",
-                   3, "name is 201 bytes; the limit is 200"},
+        RejectCase{"NameTooLong",
+                   kY + "2026-01-01 holiday " + std::string(201, 'x') + "\n", 3,
+                   "name is 201 bytes; the limit is 200"},
         RejectCase{"NameBadUtf8", kY + "2026-01-01 holiday Bad\xff\n", 3,
                    "not valid UTF-8"},
-        RejectCase{"NameOverlongUtf8", kY + "2026-01-01 holiday \xc0\xaf\n",
-                   3, "not valid UTF-8"},
-        RejectCase{"NameSurrogate", kY + "2026-01-01 holiday \xed\xa0\x80\n",
-                   3, "not valid UTF-8"},
-        RejectCase{"NameTruncatedUtf8", kY + "2026-01-01 holiday \xe6\x98\n",
-                   3, "not valid UTF-8"},
+        RejectCase{"NameOverlongUtf8", kY + "2026-01-01 holiday \xc0\xaf\n", 3,
+                   "not valid UTF-8"},
+        RejectCase{"NameOverlong3Byte",
+                   kY + "2026-01-01 holiday \xe0\x80\xaf\n", 3,
+                   "not valid UTF-8"},
+        RejectCase{"NameOverlong4Byte",
+                   kY + "2026-01-01 holiday \xf0\x80\x80\xaf\n", 3,
+                   "not valid UTF-8"},
+        RejectCase{"NameBeyondUnicode",
+                   kY + "2026-01-01 holiday \xf4\x90\x80\x80\n", 3,
+                   "not valid UTF-8"},
+        RejectCase{"NameSurrogate", kY + "2026-01-01 holiday \xed\xa0\x80\n", 3,
+                   "not valid UTF-8"},
+        RejectCase{"NameTruncatedUtf8", kY + "2026-01-01 holiday \xe6\x98\n", 3,
+                   "not valid UTF-8"},
         RejectCase{"NameControlChar",
                    kY + "2026-01-01 holiday A" + std::string(1, '\0') + "B\n",
                    3, "control character"}),
@@ -306,9 +318,10 @@ TEST(ParseHolidayTableTest, SurvivesHostileInput) {
   // InvalidArgument.
   std::mt19937_64 rng(20260101);
   const std::vector<std::string> pieces = {
-      "year 2026", "2026-01-01", "..", "holiday", "workday", " ", "\t", "\n",
-      "\r\n", "#", "2026-02-14", "9999-12-31", "0000-00-00", "\xff", "春节",
-      std::string(1, '\0')};
+      "year 2026",  "2026-01-01", "..",         "holiday",
+      "workday",    " ",          "\t",         "\n",
+      "\r\n",       "#",          "2026-02-14", "9999-12-31",
+      "0000-00-00", "\xff",       "春节",       std::string(1, '\0')};
   for (int i = 0; i < 3000; ++i) {
     std::string text;
     const int n = static_cast<int>(rng() % 40);
@@ -339,8 +352,7 @@ TEST(LoadHolidayTableFileTest, MissingFileIsNotFound) {
 }
 
 TEST(LoadHolidayTableFileTest, ParseErrorNamesPathAndLine) {
-  const std::string path =
-      ::testing::TempDir() + "/steward_bad_calendar.txt";
+  const std::string path = ::testing::TempDir() + "/steward_bad_calendar.txt";
   {
     std::ofstream out(path, std::ios::binary);
     out << "year 2026\n2026-01-05 workday Monday\n";

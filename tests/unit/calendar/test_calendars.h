@@ -39,7 +39,8 @@ inline absl::Time At(int y, int mo, int d, int h = 0, int mi = 0, int s = 0,
 
 inline const HolidayTable& ShippedTable() {
   static const HolidayTable* const kTable = [] {
-    absl::StatusOr<HolidayTable> t = LoadHolidayTableFile(STEWARD_CALENDAR_DATA);
+    absl::StatusOr<HolidayTable> t =
+        LoadHolidayTableFile(STEWARD_CALENDAR_DATA);
     if (!t.ok()) {
       ADD_FAILURE() << t.status();
       return new HolidayTable();
@@ -92,9 +93,9 @@ inline std::set<absl::CivilDay> DomainHolidays() {
 // DOMAIN.md: make-up working days (weekend days worked), 2025 and 2026.
 inline std::set<absl::CivilDay> DomainMakeupDays() {
   using D = absl::CivilDay;
-  return {D(2025, 1, 26), D(2025, 2, 8),  D(2025, 4, 27), D(2025, 9, 28),
-          D(2025, 10, 11), D(2026, 1, 4), D(2026, 2, 14), D(2026, 2, 28),
-          D(2026, 5, 9),  D(2026, 9, 20), D(2026, 10, 10)};
+  return {D(2025, 1, 26),  D(2025, 2, 8),  D(2025, 4, 27), D(2025, 9, 28),
+          D(2025, 10, 11), D(2026, 1, 4),  D(2026, 2, 14), D(2026, 2, 28),
+          D(2026, 5, 9),   D(2026, 9, 20), D(2026, 10, 10)};
 }
 
 inline bool IsWeekend(absl::CivilDay d) {
