@@ -34,7 +34,7 @@ ABSL_FLAG(absl::Duration, db_io_timeout, absl::Seconds(10),
 ABSL_FLAG(std::string, migrations_dir, "",
           "Folder of V###__*.sql migrations for this service");
 ABSL_FLAG(int, max_threads, 0,
-          "gRPC handler threads at most (0: db_pool_size + 2)");
+          "gRPC threads at most (0: 2 * db_pool_size + 2)");
 ABSL_FLAG(absl::Duration, health_interval, absl::Seconds(1),
           "How often the database is pinged for the health status");
 ABSL_FLAG(absl::Duration, shutdown_drain, absl::ZeroDuration(),
@@ -186,7 +186,7 @@ absl::StatusOr<ServerConfig> LoadServerConfig(const ServiceDefaults& defaults,
   if (config.max_threads < 0) {
     return absl::InvalidArgumentError("--max_threads (STEWARD_MAX_THREADS) must not be negative");
   }
-  if (config.max_threads == 0) config.max_threads = config.db.pool_size + 2;
+  if (config.max_threads == 0) config.max_threads = 2 * config.db.pool_size + 2;
   if (config.log_level != "debug" && config.log_level != "info" &&
       config.log_level != "warning" && config.log_level != "error") {
     return absl::InvalidArgumentError(

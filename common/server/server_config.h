@@ -26,7 +26,10 @@ struct ServerConfig {
   std::string metrics_listen;  // host:port
   db::DbConfig db;
   std::string migrations_dir;
-  // gRPC handler threads; 0 in the flag means db.pool_size + 2.
+  // gRPC threads at most (handlers and pollers); 0 in the flag means
+  // 2 × db.pool_size + 2: every connection busy, as many requests waiting
+  // for one (bounded by db_acquire_timeout), and two pollers. Beyond that
+  // the server answers RESOURCE_EXHAUSTED at once.
   int max_threads = 0;
   absl::Duration health_interval = absl::Seconds(1);
   // After SIGTERM: keep serving (health NOT_SERVING) for `drain`, so load

@@ -1,0 +1,70 @@
+// Starting Steward service binaries and private MariaDB servers from
+// integration tests, and talking to them.
+#ifndef STEWARD_TESTS_SUPPORT_SERVICE_HARNESS_H_
+#define STEWARD_TESTS_SUPPORT_SERVICE_HARNESS_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "tests/support/subprocess.h"
+#include "tests/support/test_env.h"
+
+namespace steward::testing {
+
+// A running service binary on free ports.
+struct ServiceUnderTest {
+  std::string service;
+  int grpc_port = 0;
+  int metrics_port = 0;
+  std::unique_ptr<Subprocess> process;
+  std::string target() const { return "127.0.0.1:" + std::to_string(grpc_port); }
+  std::shared_ptr<grpc::Channel> Channel() const;
+};
+
+// Starts steward-<service> against the database on `db_port`, with the
+// given extra flags. Does not wait for it.
+ServiceUnderTest StartService(const TestEnv& env, const std::string& service,
+                              int db_port,
+                              const std::vector<std::string>& extra_flags = {});
+
+// The grpc.health.v1 status of `service_name` ("" = overall): "SERVING",
+// "NOT_SERVING", or the RPC error.
+std::string HealthStatus(const std::string& target,
+                         const std::string& service_name = "");
+
+// Polls HealthStatus until it equals `want` or `timeout` passes.
+bool WaitForHealth(const std::string& target, const std::string& want,
+                   absl::Duration timeout,
+                   const std::string& service_name = "");
+
+// GET http://127.0.0.1:port/path, the body ("" on failure).
+std::string HttpGet(int port, const std::string& path);
+
+// A private mariadbd with its own data directory, port and users, started by
+// scripts/lib.sh (mariadb_start + mariadb_bootstrap). Restarting keeps data.
+class ScratchMariaDb {
+ public:
+  explicit ScratchMariaDb(const TestEnv& env);
+  ~ScratchMariaDb();  // stops the server and removes the data directory
+  bool Start();       // first start or restart on the same data
+  void Kill9();       // as a crash would
+  void Stop();        // clean shutdown, waits for the process to end
+  int port() const { return port_; }
+  // The passwords of this server's users.
+  TestEnv env() const;
+
+ private:
+  pid_t ReadPid() const;
+  void WaitGone(pid_t pid);
+  TestEnv base_;
+  std::string dir_;
+  int port_;
+};
+
+}  // namespace steward::testing
+
+#endif  // STEWARD_TESTS_SUPPORT_SERVICE_HARNESS_H_
