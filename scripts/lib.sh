@@ -9,6 +9,18 @@ declare -A STEWARD_METRICS_PORT=([tickets]=9101 [communication]=9102 [training]=
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
+# free_port — a TCP port on 127.0.0.1 nothing listens on right now.
+free_port() {
+  local port
+  while true; do
+    port=$(( 20000 + RANDOM % 20000 ))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "$port"
+      return
+    fi
+  done
+}
+
 # build BUILD_DIR BUILD_TYPE [extra cmake args...]
 build() {
   local dir="$1" type="$2"; shift 2

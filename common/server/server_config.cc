@@ -120,10 +120,14 @@ absl::StatusOr<ServerConfig> LoadServerConfig(const ServiceDefaults& defaults,
                                    absl::StrCat("environment ", EnvName(name)));
     if (!s.ok()) return s;
   }
-  absl::SetProgramUsageMessage(absl::StrCat(
-      "steward-", defaults.name, ": the Steward ", defaults.name,
-      " service.\nEvery flag can also be set as STEWARD_<FLAG> in the "
-      "environment."));
+  static const bool usage_set = [&defaults] {
+    absl::SetProgramUsageMessage(absl::StrCat(
+        "steward-", defaults.name, ": the Steward ", defaults.name,
+        " service.\nEvery flag can also be set as STEWARD_<FLAG> in the "
+        "environment."));
+    return true;
+  }();
+  (void)usage_set;
   absl::ParseCommandLine(argc, argv);
 
   ServerConfig config;

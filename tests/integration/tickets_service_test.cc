@@ -14,10 +14,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
-#include "google/rpc/error_details.pb.h"
-#include "google/rpc/status.pb.h"
 #include "steward/tickets/v1/tickets.grpc.pb.h"
 #include "tests/support/service_harness.h"
+#include "tests/support/status_details.h"
 
 namespace steward::tickets {
 namespace {
@@ -25,6 +24,7 @@ namespace {
 using ::steward::testing::ServiceUnderTest;
 using ::steward::testing::StartService;
 using ::steward::testing::TestEnv;
+using ::steward::testing::ViolatedFields;
 using ::steward::testing::WaitForHealth;
 
 v1::CreateTicketRequest NewRequest(const std::string& request_id) {
@@ -47,22 +47,6 @@ std::string UniqueId(const std::string& prefix) {
   static std::atomic<int> counter{0};
   return absl::StrCat(prefix, "-", ::getpid(), "-", absl::ToUnixMicros(absl::Now()),
                       "-", counter++);
-}
-
-// The BadRequest field names carried in a status's details.
-std::vector<std::string> ViolatedFields(const grpc::Status& status) {
-  std::vector<std::string> fields;
-  google::rpc::Status details;
-  if (!details.ParseFromString(status.error_details())) return fields;
-  for (const auto& any : details.details()) {
-    google::rpc::BadRequest bad_request;
-    if (any.UnpackTo(&bad_request)) {
-      for (const auto& v : bad_request.field_violations()) {
-        fields.push_back(v.field());
-      }
-    }
-  }
-  return fields;
 }
 
 class TicketsServiceTest : public ::testing::Test {

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, starts a throwaway MariaDB, runs every
+# test with ctest (unit and integration), stops the database and exits
+# non-zero on any failure.
+#
+#   ./scripts/test.sh              all tests
+#   ./scripts/test.sh -L unit      extra arguments go to ctest
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$STEWARD_ROOT"
+
+say "dependencies"
+./scripts/install-deps.sh
+
+BUILD_DIR="${STEWARD_TEST_BUILD_DIR:-$STEWARD_ROOT/build/test}"
+say "build ($BUILD_DIR)"
+start=$(date +%s)
+build "$BUILD_DIR" "${STEWARD_TEST_BUILD_TYPE:-RelWithDebInfo}"
+echo "build took $(( $(date +%s) - start )) s"
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/steward-test.XXXXXX")"
+cleanup() {
+  mariadb_stop
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+DB_PORT="${STEWARD_TEST_DB_PORT:-$(free_port)}"
+say "throwaway MariaDB on 127.0.0.1:$DB_PORT"
+mariadb_start "$WORK/db" "$DB_PORT"
+mariadb_bootstrap "$WORK/secrets"
+export STEWARD_TEST_DB_PORT="$DB_PORT"
+export STEWARD_TEST_SECRETS_DIR="$WORK/secrets"
+
+say "ctest"
+cd "$BUILD_DIR"
+ctest --output-on-failure --timeout 600 -j"${STEWARD_TEST_JOBS:-2}" "$@"
