@@ -55,8 +55,8 @@ class FakeNoticeRepository : public NoticeRepository {
   }
 
   absl::StatusOr<NoticePage> List(const std::string& community,
-                                  const NoticeFilter& filter,
-                                  int64_t before_id, int limit) override {
+                                  const NoticeFilter& filter, int64_t before_id,
+                                  int limit) override {
     if (absl::Status s = TakeFailure(); !s.ok()) return s;
     NoticePage page;
     for (auto it = notices_.rbegin(); it != notices_.rend(); ++it) {

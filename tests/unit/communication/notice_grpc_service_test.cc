@@ -5,7 +5,6 @@
 
 #include <grpcpp/server_context.h>
 
-#include <set>
 #include <string>
 #include <vector>
 
@@ -14,13 +13,13 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/communication/domain/notice_desk.h"
+#include "tests/support/status_details.h"
 #include "tests/unit/communication/fake_notice_repository.h"
-#include "tests/unit/communication/status_fields.h"
 
 namespace steward::communication {
 namespace {
 
-using ::steward::communication::testing::BadRequestFields;
+using ::steward::testing::ViolatedFields;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
@@ -47,8 +46,7 @@ class NoticeGrpcServiceTest : public ::testing::Test {
     return request;
   }
 
-  grpc::Status Create(const v1::CreateNoticeRequest& request,
-                      v1::Notice* out) {
+  grpc::Status Create(const v1::CreateNoticeRequest& request, v1::Notice* out) {
     grpc::ServerContext context;
     return service_.CreateNotice(&context, &request, out);
   }
@@ -57,8 +55,8 @@ class NoticeGrpcServiceTest : public ::testing::Test {
   v1::Notice MustCreate(const std::string& request_id, v1::NoticeKind kind,
                         const std::string& community = "c1") {
     v1::Notice out;
-    grpc::Status status =
-        Create(Request(request_id, kind, "通知 " + request_id, community), &out);
+    grpc::Status status = Create(
+        Request(request_id, kind, "通知 " + request_id, community), &out);
     EXPECT_TRUE(status.ok()) << status.error_message();
     return out;
   }
@@ -121,12 +119,12 @@ TEST_F(NoticeGrpcServiceTest, CreateNeedsAWellFormedRequestId) {
   v1::Notice notice;
   grpc::Status status = Create(request, &notice);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(BadRequestFields(status), ElementsAre("request_id"));
+  EXPECT_THAT(ViolatedFields(status), ElementsAre("request_id"));
 
   request.set_request_id("has space");
   status = Create(request, &notice);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(BadRequestFields(status), ElementsAre("request_id"));
+  EXPECT_THAT(ViolatedFields(status), ElementsAre("request_id"));
   EXPECT_EQ(repository_.create_calls(), 0);
 }
 
@@ -137,7 +135,7 @@ TEST_F(NoticeGrpcServiceTest, CreateNamesShapeErrors) {
   v1::Notice notice;
   grpc::Status status = Create(request, &notice);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(BadRequestFields(status),
+  EXPECT_THAT(ViolatedFields(status),
               UnorderedElementsAre("parent", "notice.kind"));
   EXPECT_EQ(repository_.create_calls(), 0);
 }
@@ -149,7 +147,7 @@ TEST_F(NoticeGrpcServiceTest, CreateNamesContentErrors) {
   v1::Notice notice;
   grpc::Status status = Create(request, &notice);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(BadRequestFields(status),
+  EXPECT_THAT(ViolatedFields(status),
               ElementsAre("notice.title", "notice.event_time"));
   EXPECT_EQ(repository_.create_calls(), 0);
 }
@@ -186,7 +184,7 @@ TEST_F(NoticeGrpcServiceTest, RequestIdReusedWithAnotherBodyIsRejected) {
     v1::Notice notice;
     grpc::Status status = Create(changed, &notice);
     EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-    EXPECT_THAT(BadRequestFields(status), ElementsAre("request_id"));
+    EXPECT_THAT(ViolatedFields(status), ElementsAre("request_id"));
   }
   v1::CreateNoticeRequest later_event =
       Request("req-1", v1::NOTICE_KIND_GENERAL, "first");
@@ -223,7 +221,7 @@ TEST_F(NoticeGrpcServiceTest, GetRejectsMalformedNames) {
     v1::Notice got;
     grpc::Status status = Get(name, &got);
     EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << name;
-    EXPECT_THAT(BadRequestFields(status), ElementsAre("name")) << name;
+    EXPECT_THAT(ViolatedFields(status), ElementsAre("name")) << name;
   }
 }
 
@@ -241,11 +239,12 @@ TEST_F(NoticeGrpcServiceTest, ListPagesNewestFirstWithoutGapsOrRepeats) {
     pages.push_back(Names(response));
     token = response.next_page_token();
   } while (!token.empty() && pages.size() < 10);
-  EXPECT_THAT(pages, ElementsAre(ElementsAre("communities/c1/notices/5",
-                                             "communities/c1/notices/4"),
-                                 ElementsAre("communities/c1/notices/3",
-                                             "communities/c1/notices/2"),
-                                 ElementsAre("communities/c1/notices/1")));
+  EXPECT_THAT(
+      pages,
+      ElementsAre(
+          ElementsAre("communities/c1/notices/5", "communities/c1/notices/4"),
+          ElementsAre("communities/c1/notices/3", "communities/c1/notices/2"),
+          ElementsAre("communities/c1/notices/1")));
 }
 
 TEST_F(NoticeGrpcServiceTest, ExactlyFullLastPageHasNoToken) {
@@ -262,7 +261,8 @@ TEST_F(NoticeGrpcServiceTest, ListFiltersByKind) {
   MustCreate("req-2", v1::NOTICE_KIND_GENERAL);
   MustCreate("req-3", v1::NOTICE_KIND_PEST_CONTROL);
   v1::ListNoticesResponse response;
-  ASSERT_TRUE(List(ListRequest(0, v1::NOTICE_KIND_PEST_CONTROL), &response).ok());
+  ASSERT_TRUE(
+      List(ListRequest(0, v1::NOTICE_KIND_PEST_CONTROL), &response).ok());
   EXPECT_THAT(Names(response), ElementsAre("communities/c1/notices/3",
                                            "communities/c1/notices/1"));
   for (const v1::Notice& n : response.notices()) {
@@ -273,8 +273,7 @@ TEST_F(NoticeGrpcServiceTest, ListFiltersByKind) {
 TEST_F(NoticeGrpcServiceTest, PageTokenOnlyWorksForTheQueryItCameFrom) {
   for (int i = 1; i <= 3; ++i) {
     MustCreate("pest-" + std::to_string(i), v1::NOTICE_KIND_PEST_CONTROL);
-    MustCreate("pest-" + std::to_string(i), v1::NOTICE_KIND_PEST_CONTROL,
-               "c2");
+    MustCreate("pest-" + std::to_string(i), v1::NOTICE_KIND_PEST_CONTROL, "c2");
   }
   v1::ListNoticesResponse first;
   ASSERT_TRUE(List(ListRequest(1, v1::NOTICE_KIND_PEST_CONTROL), &first).ok());
@@ -298,7 +297,7 @@ TEST_F(NoticeGrpcServiceTest, PageTokenOnlyWorksForTheQueryItCameFrom) {
     grpc::Status status = List(other, &response);
     EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
         << other.ShortDebugString();
-    EXPECT_THAT(BadRequestFields(status), ElementsAre("page_token"));
+    EXPECT_THAT(ViolatedFields(status), ElementsAre("page_token"));
     EXPECT_EQ(response.notices_size(), 0);
   }
   // A different page size is the same query.
@@ -326,7 +325,7 @@ TEST_F(NoticeGrpcServiceTest, ListRejectsMalformedArguments) {
     grpc::Status status = List(c.request, &response);
     EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
         << c.field;
-    EXPECT_THAT(BadRequestFields(status), ElementsAre(c.field));
+    EXPECT_THAT(ViolatedFields(status), ElementsAre(c.field));
   }
 }
 

@@ -8,12 +8,12 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "steward/communication/v1/communication.pb.h"
-#include "tests/unit/communication/status_fields.h"
+#include "tests/support/status_details.h"
 
 namespace steward::communication {
 namespace {
 
-using ::steward::communication::testing::BadRequestFields;
+using ::steward::testing::ViolatedFields;
 using ::testing::ElementsAre;
 using ::testing::UnorderedElementsAre;
 
@@ -84,13 +84,13 @@ TEST(DraftFromRequestTest, MissingNoticeIsNamedWithAMalformedParent) {
   request.set_parent("communities/Green_Garden");
   absl::Status status = DraftFromRequest(request).status();
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(BadRequestFields(status), ElementsAre("parent", "notice"));
+  EXPECT_THAT(ViolatedFields(status), ElementsAre("parent", "notice"));
 }
 
 TEST(DraftFromRequestTest, ParentMustBeACommunity) {
   v1::CreateNoticeRequest request = ValidRequest();
   request.set_parent("communities/c1/notices/3");
-  EXPECT_THAT(BadRequestFields(DraftFromRequest(request).status()),
+  EXPECT_THAT(ViolatedFields(DraftFromRequest(request).status()),
               ElementsAre("parent"));
 }
 
@@ -99,24 +99,24 @@ TEST(DraftFromRequestTest, KindIsRequiredAndMustBeKnown) {
   request.mutable_notice()->set_kind(v1::NOTICE_KIND_UNSPECIFIED);
   absl::Status status = DraftFromRequest(request).status();
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(BadRequestFields(status), ElementsAre("notice.kind"));
+  EXPECT_THAT(ViolatedFields(status), ElementsAre("notice.kind"));
   EXPECT_THAT(status.message(), ::testing::HasSubstr("required"));
 
   request.mutable_notice()->set_kind(static_cast<v1::NoticeKind>(8));
   status = DraftFromRequest(request).status();
-  EXPECT_THAT(BadRequestFields(status), ElementsAre("notice.kind"));
+  EXPECT_THAT(ViolatedFields(status), ElementsAre("notice.kind"));
   EXPECT_THAT(status.message(), ::testing::HasSubstr("unknown value 8"));
 }
 
 TEST(DraftFromRequestTest, RejectsAnInvalidTimestamp) {
   v1::CreateNoticeRequest request = ValidRequest();
   request.mutable_notice()->mutable_event_time()->set_nanos(-1);
-  EXPECT_THAT(BadRequestFields(DraftFromRequest(request).status()),
+  EXPECT_THAT(ViolatedFields(DraftFromRequest(request).status()),
               ElementsAre("notice.event_time"));
   request = ValidRequest();
   request.mutable_notice()->mutable_event_time()->set_seconds(
       253402300800);  // 10000-01-01
-  EXPECT_THAT(BadRequestFields(DraftFromRequest(request).status()),
+  EXPECT_THAT(ViolatedFields(DraftFromRequest(request).status()),
               ElementsAre("notice.event_time"));
 }
 
@@ -125,9 +125,9 @@ TEST(DraftFromRequestTest, NamesEveryShapeErrorTogether) {
   request.set_parent("");
   request.mutable_notice()->set_kind(v1::NOTICE_KIND_UNSPECIFIED);
   request.mutable_notice()->mutable_event_time()->set_nanos(1000000000);
-  EXPECT_THAT(BadRequestFields(DraftFromRequest(request).status()),
-              UnorderedElementsAre("parent", "notice.kind",
-                                   "notice.event_time"));
+  EXPECT_THAT(
+      ViolatedFields(DraftFromRequest(request).status()),
+      UnorderedElementsAre("parent", "notice.kind", "notice.event_time"));
 }
 
 TEST(DraftFromRequestTest, LeavesContentRulesToTheDomain) {
@@ -156,7 +156,7 @@ TEST(FilterFromRequestTest, RejectsAnUnknownKind) {
   request.set_kind(static_cast<v1::NoticeKind>(99));
   absl::Status status = FilterFromRequest(request).status();
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(BadRequestFields(status), ElementsAre("kind"));
+  EXPECT_THAT(ViolatedFields(status), ElementsAre("kind"));
 }
 
 Notice SampleNotice() {

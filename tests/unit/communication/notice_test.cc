@@ -5,18 +5,19 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/communication/domain/notice_desk.h"
 #include "services/communication/domain/notice_repository.h"
-#include "tests/unit/communication/status_fields.h"
+#include "tests/support/status_details.h"
 
 namespace steward::communication {
 namespace {
 
-using ::steward::communication::testing::BadRequestFields;
+using ::steward::testing::ViolatedFields;
 using ::testing::_;
 using ::testing::ElementsAre;
 using ::testing::Return;
@@ -52,7 +53,7 @@ TEST(ValidateDraftTest, TitleIsRequired) {
   draft.title.clear();
   absl::Status status = ValidateDraft(draft);
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(BadRequestFields(status), ElementsAre("notice.title"));
+  EXPECT_THAT(ViolatedFields(status), ElementsAre("notice.title"));
 }
 
 TEST(ValidateDraftTest, TitleLimitCountsCodePointsNotBytes) {
@@ -64,19 +65,17 @@ TEST(ValidateDraftTest, TitleLimitCountsCodePointsNotBytes) {
   draft.title = Repeat("通", kMaxTitleChars + 1);
   absl::Status status = ValidateDraft(draft);
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(BadRequestFields(status), ElementsAre("notice.title"));
+  EXPECT_THAT(ViolatedFields(status), ElementsAre("notice.title"));
 }
 
 TEST(ValidateDraftTest, BodyIsRequiredAndLimited) {
   NoticeDraft draft = ValidDraft();
   draft.body.clear();
-  EXPECT_THAT(BadRequestFields(ValidateDraft(draft)),
-              ElementsAre("notice.body"));
+  EXPECT_THAT(ViolatedFields(ValidateDraft(draft)), ElementsAre("notice.body"));
   draft.body = Repeat("停", kMaxBodyChars);
   EXPECT_TRUE(ValidateDraft(draft).ok());
   draft.body = Repeat("停", kMaxBodyChars + 1);
-  EXPECT_THAT(BadRequestFields(ValidateDraft(draft)),
-              ElementsAre("notice.body"));
+  EXPECT_THAT(ViolatedFields(ValidateDraft(draft)), ElementsAre("notice.body"));
 }
 
 TEST(ValidateDraftTest, RejectsMalformedUtf8) {
@@ -85,7 +84,7 @@ TEST(ValidateDraftTest, RejectsMalformedUtf8) {
   draft.body = "truncated \xE9\x80";
   absl::Status status = ValidateDraft(draft);
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(BadRequestFields(status),
+  EXPECT_THAT(ViolatedFields(status),
               ElementsAre("notice.title", "notice.body"));
   EXPECT_THAT(status.message(), ::testing::HasSubstr("UTF-8"));
 }
@@ -95,17 +94,17 @@ TEST(ValidateDraftTest, ReportsEveryViolationAtOnce) {
   draft.title.clear();
   draft.body.clear();
   draft.event_time.reset();
-  EXPECT_THAT(BadRequestFields(ValidateDraft(draft)),
+  EXPECT_THAT(ViolatedFields(ValidateDraft(draft)),
               ElementsAre("notice.title", "notice.body", "notice.event_time"));
 }
 
 TEST(ValidateDraftTest, EventTimeMustBeStorable) {
   NoticeDraft draft = ValidDraft();
   draft.event_time = Utc(999, 12, 31, 23);
-  EXPECT_THAT(BadRequestFields(ValidateDraft(draft)),
+  EXPECT_THAT(ViolatedFields(ValidateDraft(draft)),
               ElementsAre("notice.event_time"));
   draft.event_time = Utc(10000, 1, 1);
-  EXPECT_THAT(BadRequestFields(ValidateDraft(draft)),
+  EXPECT_THAT(ViolatedFields(ValidateDraft(draft)),
               ElementsAre("notice.event_time"));
   draft.event_time = Utc(1000, 1, 1);
   EXPECT_TRUE(ValidateDraft(draft).ok());
@@ -125,7 +124,7 @@ TEST_P(EventTimeByKindTest, RequiredExactlyForTimedKinds) {
   absl::Status status = ValidateDraft(draft);
   if (required) {
     EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
-    EXPECT_THAT(BadRequestFields(status), ElementsAre("notice.event_time"));
+    EXPECT_THAT(ViolatedFields(status), ElementsAre("notice.event_time"));
   } else {
     EXPECT_TRUE(status.ok()) << status;
   }
@@ -142,7 +141,10 @@ INSTANTIATE_TEST_SUITE_P(
                       std::pair{NoticeKind::kCommunityEvent, true},
                       std::pair{NoticeKind::kEducationBoard, false},
                       std::pair{NoticeKind::kPublication, false},
-                      std::pair{NoticeKind::kGeneral, false}));
+                      std::pair{NoticeKind::kGeneral, false}),
+    [](const auto& info) {
+      return absl::StrCat("Kind", static_cast<int>(info.param.first));
+    });
 
 class MockNoticeRepository : public NoticeRepository {
  public:
@@ -181,7 +183,7 @@ TEST(NoticeDeskTest, InvalidDraftNeverReachesTheRepository) {
   draft.event_time.reset();
   auto notice = desk.Draft(draft, "req-1", "fingerprint");
   EXPECT_EQ(notice.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(BadRequestFields(notice.status()),
+  EXPECT_THAT(ViolatedFields(notice.status()),
               ElementsAre("notice.event_time"));
 }
 

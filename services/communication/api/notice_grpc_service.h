@@ -1,0 +1,34 @@
+// gRPC edge of the communication service's notices: validates request
+// shape, converts proto ↔ domain, calls the NoticeDesk and maps its Status
+// once.
+#ifndef STEWARD_SERVICES_COMMUNICATION_API_NOTICE_GRPC_SERVICE_H_
+#define STEWARD_SERVICES_COMMUNICATION_API_NOTICE_GRPC_SERVICE_H_
+
+#include "services/communication/domain/notice_desk.h"
+#include "steward/communication/v1/communication.grpc.pb.h"
+
+namespace steward::communication {
+
+// Thread-safe when the desk is.
+class NoticeGrpcService final : public v1::CommunicationService::Service {
+ public:
+  // `desk` must outlive the service.
+  explicit NoticeGrpcService(NoticeDesk& desk) : desk_(desk) {}
+
+  grpc::Status CreateNotice(grpc::ServerContext* context,
+                            const v1::CreateNoticeRequest* request,
+                            v1::Notice* response) override;
+  grpc::Status GetNotice(grpc::ServerContext* context,
+                         const v1::GetNoticeRequest* request,
+                         v1::Notice* response) override;
+  grpc::Status ListNotices(grpc::ServerContext* context,
+                           const v1::ListNoticesRequest* request,
+                           v1::ListNoticesResponse* response) override;
+
+ private:
+  NoticeDesk& desk_;
+};
+
+}  // namespace steward::communication
+
+#endif  // STEWARD_SERVICES_COMMUNICATION_API_NOTICE_GRPC_SERVICE_H_
