@@ -26,6 +26,10 @@ class FakeTrainingPlanRepository : public TrainingPlanRepository {
     absl::MutexLock lock(&mu_);
     ++create_calls_;
     if (!fail_with_.ok()) return fail_with_;
+    // As the MySQL repository: a draft that skipped ValidateDraft.
+    if (!draft.start_time.has_value() || !draft.end_time.has_value()) {
+      return absl::InternalError("training plan draft without times");
+    }
     auto key = std::make_pair(draft.community, request_id);
     if (auto it = requests_.find(key); it != requests_.end()) {
       if (it->second.first != fingerprint) {
@@ -58,8 +62,7 @@ class FakeTrainingPlanRepository : public TrainingPlanRepository {
 
   absl::StatusOr<TrainingPlanPage> List(const std::string& community,
                                         const TrainingPlanFilter& filter,
-                                        int64_t before_id,
-                                        int limit) override {
+                                        int64_t before_id, int limit) override {
     absl::MutexLock lock(&mu_);
     if (!fail_with_.ok()) return fail_with_;
     TrainingPlanPage page;
@@ -99,8 +102,7 @@ class FakeTrainingPlanRepository : public TrainingPlanRepository {
   absl::Mutex mu_;
   std::map<int64_t, TrainingPlan> plans_ ABSL_GUARDED_BY(mu_);
   // (community, request_id) → (fingerprint, plan id).
-  std::map<std::pair<std::string, std::string>,
-           std::pair<std::string, int64_t>>
+  std::map<std::pair<std::string, std::string>, std::pair<std::string, int64_t>>
       requests_ ABSL_GUARDED_BY(mu_);
   int64_t last_id_ ABSL_GUARDED_BY(mu_) = 0;
   int create_calls_ ABSL_GUARDED_BY(mu_) = 0;

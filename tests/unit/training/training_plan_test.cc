@@ -7,8 +7,8 @@
 
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
-#include "field_violations.h"
 #include "fake_training_plan_repository.h"
+#include "field_violations.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/training/domain/training_desk.h"
@@ -17,9 +17,9 @@ namespace steward::training {
 namespace {
 
 using ::testing::ElementsAre;
+using testing::FakeTrainingPlanRepository;
 using ::testing::IsEmpty;
 using ::testing::UnorderedElementsAre;
-using testing::FakeTrainingPlanRepository;
 using testing::ViolationFields;
 
 absl::Time At(int year, int month, int day, int hour = 0) {
@@ -113,8 +113,9 @@ TEST(ValidateDraftTest, StartAndEndTimesAreRequired) {
   TrainingPlanDraft draft = ValidDraft();
   draft.start_time.reset();
   draft.end_time.reset();
-  EXPECT_THAT(ViolationFields(ValidateDraft(draft)),
-              ElementsAre("training_plan.start_time", "training_plan.end_time"));
+  EXPECT_THAT(
+      ViolationFields(ValidateDraft(draft)),
+      ElementsAre("training_plan.start_time", "training_plan.end_time"));
   draft = ValidDraft();
   draft.end_time.reset();
   EXPECT_THAT(ViolationFields(ValidateDraft(draft)),
@@ -162,11 +163,10 @@ TEST(ValidateDraftTest, ReportsEveryViolationAtOnce) {
   TrainingPlanDraft draft;
   draft.pass_score = 101;
   EXPECT_THAT(ViolationFields(ValidateDraft(draft)),
-              UnorderedElementsAre("training_plan.kind", "training_plan.line",
-                                   "training_plan.title",
-                                   "training_plan.start_time",
-                                   "training_plan.end_time",
-                                   "training_plan.pass_score"));
+              UnorderedElementsAre(
+                  "training_plan.kind", "training_plan.line",
+                  "training_plan.title", "training_plan.start_time",
+                  "training_plan.end_time", "training_plan.pass_score"));
 }
 
 TEST(EffectivePassScoreTest, ZeroMeansTheDefault) {
