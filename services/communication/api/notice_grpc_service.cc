@@ -1,32 +1,15 @@
 #include "services/communication/api/notice_grpc_service.h"
 
-#include <google/protobuf/io/coded_stream.h>
-#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
-
 #include "absl/strings/str_cat.h"
 #include "common/rpc/grpc_status.h"
+#include "common/rpc/idempotency.h"
 #include "common/rpc/resources.h"
-#include "common/util/fingerprint.h"
 #include "services/communication/api/notice_mapping.h"
 
 namespace steward::communication {
 namespace {
 
 using rpc::ToGrpcStatus;
-
-// What makes two CreateNotice calls "the same request": everything but the
-// request id, serialized deterministically.
-std::string RequestFingerprint(const v1::CreateNoticeRequest& request) {
-  v1::CreateNoticeRequest copy = request;
-  copy.clear_request_id();
-  std::string bytes;
-  google::protobuf::io::StringOutputStream stream(&bytes);
-  google::protobuf::io::CodedOutputStream coded(&stream);
-  coded.SetSerializationDeterministic(true);
-  copy.SerializeToCodedStream(&coded);
-  coded.Trim();
-  return Sha256Hex(bytes);
-}
 
 // The parent and filter a page token is bound to.
 std::string ListQueryKey(const std::string& community,
@@ -45,7 +28,7 @@ grpc::Status NoticeGrpcService::CreateNotice(
   auto draft = DraftFromRequest(*request);
   if (!draft.ok()) return ToGrpcStatus(draft.status());
   auto notice =
-      desk_.Draft(*draft, request->request_id(), RequestFingerprint(*request));
+      desk_.Draft(*draft, request->request_id(), rpc::RequestFingerprint(*request));
   if (!notice.ok()) return ToGrpcStatus(notice.status());
   ToProto(*notice, response);
   return grpc::Status::OK;

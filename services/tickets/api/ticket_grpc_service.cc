@@ -1,32 +1,15 @@
 #include "services/tickets/api/ticket_grpc_service.h"
 
-#include <google/protobuf/io/coded_stream.h>
-#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
-
 #include "absl/strings/str_cat.h"
 #include "common/rpc/grpc_status.h"
 #include "common/rpc/resources.h"
-#include "common/util/fingerprint.h"
+#include "common/rpc/idempotency.h"
 #include "services/tickets/api/ticket_mapping.h"
 
 namespace steward::tickets {
 namespace {
 
 using rpc::ToGrpcStatus;
-
-// What makes two CreateTicket calls "the same request": everything but the
-// request id, serialized deterministically.
-std::string RequestFingerprint(const v1::CreateTicketRequest& request) {
-  v1::CreateTicketRequest copy = request;
-  copy.clear_request_id();
-  std::string bytes;
-  google::protobuf::io::StringOutputStream stream(&bytes);
-  google::protobuf::io::CodedOutputStream coded(&stream);
-  coded.SetSerializationDeterministic(true);
-  copy.SerializeToCodedStream(&coded);
-  coded.Trim();
-  return Sha256Hex(bytes);
-}
 
 std::string ListQueryKey(const std::string& community,
                          const v1::ListTicketsRequest& request) {
@@ -45,7 +28,7 @@ grpc::Status TicketGrpcService::CreateTicket(
   auto draft = DraftFromRequest(*request);
   if (!draft.ok()) return ToGrpcStatus(draft.status());
   auto ticket = desk_.Register(*draft, request->request_id(),
-                               RequestFingerprint(*request));
+                               rpc::RequestFingerprint(*request));
   if (!ticket.ok()) return ToGrpcStatus(ticket.status());
   ToProto(*ticket, response);
   return grpc::Status::OK;

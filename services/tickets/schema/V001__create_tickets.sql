@@ -14,7 +14,7 @@ CREATE TABLE tickets (
   description TEXT NOT NULL,
   state TINYINT UNSIGNED NOT NULL,
   version BIGINT NOT NULL,
-  request_id VARCHAR(64) NOT NULL,
+  request_id VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
   request_fingerprint CHAR(64) CHARACTER SET ascii NOT NULL,
   create_time DATETIME(6) NOT NULL,
   update_time DATETIME(6) NOT NULL,

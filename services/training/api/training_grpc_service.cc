@@ -1,35 +1,18 @@
 #include "services/training/api/training_grpc_service.h"
 
-#include <google/protobuf/io/coded_stream.h>
-#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
-
 #include <string>
 
 #include "absl/strings/str_cat.h"
 #include "common/rpc/errors.h"
 #include "common/rpc/grpc_status.h"
+#include "common/rpc/idempotency.h"
 #include "common/rpc/resources.h"
-#include "common/util/fingerprint.h"
 #include "services/training/api/training_plan_mapping.h"
 
 namespace steward::training {
 namespace {
 
 using rpc::ToGrpcStatus;
-
-// What makes two CreateTrainingPlan calls "the same request": everything but
-// the request id, serialized deterministically.
-std::string RequestFingerprint(const v1::CreateTrainingPlanRequest& request) {
-  v1::CreateTrainingPlanRequest copy = request;
-  copy.clear_request_id();
-  std::string bytes;
-  google::protobuf::io::StringOutputStream stream(&bytes);
-  google::protobuf::io::CodedOutputStream coded(&stream);
-  coded.SetSerializationDeterministic(true);
-  copy.SerializeToCodedStream(&coded);
-  coded.Trim();
-  return Sha256Hex(bytes);
-}
 
 // The parent and every filter: a page token is bound to it.
 std::string ListQueryKey(const std::string& community,
@@ -48,7 +31,7 @@ grpc::Status TrainingGrpcService::CreateTrainingPlan(
   errors.Absorb(draft.status());
   if (!errors.empty()) return ToGrpcStatus(errors.ToStatus());
   auto plan = desk_.Schedule(*draft, request->request_id(),
-                             RequestFingerprint(*request));
+                             rpc::RequestFingerprint(*request));
   if (!plan.ok()) return ToGrpcStatus(plan.status());
   ToProto(*plan, response);
   return grpc::Status::OK;

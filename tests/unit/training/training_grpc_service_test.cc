@@ -14,7 +14,7 @@
 #include "common/rpc/proto_convert.h"
 #include "common/rpc/resources.h"
 #include "fake_training_plan_repository.h"
-#include "field_violations.h"
+#include "tests/support/status_details.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/training/domain/training_desk.h"
@@ -26,7 +26,7 @@ using ::testing::ElementsAre;
 using testing::FakeTrainingPlanRepository;
 using ::testing::IsEmpty;
 using ::testing::UnorderedElementsAre;
-using testing::ViolationFields;
+using ::steward::testing::ViolatedFields;
 
 absl::Time At(int year, int month, int day, int hour) {
   return absl::FromCivil(absl::CivilHour(year, month, day, hour),
@@ -112,7 +112,7 @@ TEST_F(TrainingGrpcServiceTest, CreateNamesEveryBadShapeField) {
   v1::TrainingPlan plan;
   const grpc::Status status = Create(request, &plan);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(ViolationFields(status),
+  EXPECT_THAT(ViolatedFields(status),
               ElementsAre("request_id", "parent", "training_plan.kind"));
   EXPECT_EQ(repository_.create_calls(), 0);
 }
@@ -129,7 +129,7 @@ TEST_F(TrainingGrpcServiceTest, CreateNamesEveryBrokenContentRule) {
   const grpc::Status status = Create(request, &plan);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(
-      ViolationFields(status),
+      ViolatedFields(status),
       UnorderedElementsAre("training_plan.kind", "training_plan.line",
                            "training_plan.title", "training_plan.end_time",
                            "training_plan.pass_score"));
@@ -143,13 +143,13 @@ TEST_F(TrainingGrpcServiceTest, CreateRequiresTheTimesAndThePlan) {
   v1::TrainingPlan plan;
   grpc::Status status = Create(request, &plan);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(ViolationFields(status), ElementsAre("training_plan.start_time",
+  EXPECT_THAT(ViolatedFields(status), ElementsAre("training_plan.start_time",
                                                    "training_plan.end_time"));
 
   request.clear_training_plan();
   status = Create(request, &plan);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(ViolationFields(status), ElementsAre("training_plan"));
+  EXPECT_THAT(ViolatedFields(status), ElementsAre("training_plan"));
 }
 
 TEST_F(TrainingGrpcServiceTest, CreateRejectsAPlanLongerThan31Days) {
@@ -159,7 +159,7 @@ TEST_F(TrainingGrpcServiceTest, CreateRejectsAPlanLongerThan31Days) {
   v1::TrainingPlan plan;
   const grpc::Status status = Create(request, &plan);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(ViolationFields(status), ElementsAre("training_plan.end_time"));
+  EXPECT_THAT(ViolatedFields(status), ElementsAre("training_plan.end_time"));
 }
 
 TEST_F(TrainingGrpcServiceTest, RetryWithTheSameRequestReturnsTheSamePlan) {
@@ -183,7 +183,7 @@ TEST_F(TrainingGrpcServiceTest, ReusedRequestIdWithAnotherBodyIsRejected) {
   v1::TrainingPlan second;
   const grpc::Status status = Create(changed, &second);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(ViolationFields(status), ElementsAre("request_id"));
+  EXPECT_THAT(ViolatedFields(status), ElementsAre("request_id"));
   EXPECT_EQ(repository_.size(), 1u);
 }
 
@@ -225,7 +225,7 @@ TEST_F(TrainingGrpcServiceTest, GetRejectsMalformedNames) {
     v1::TrainingPlan got;
     const grpc::Status status = Get(name, &got);
     EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << name;
-    EXPECT_THAT(ViolationFields(status), ElementsAre("name")) << name;
+    EXPECT_THAT(ViolatedFields(status), ElementsAre("name")) << name;
   }
 }
 
@@ -309,7 +309,7 @@ TEST_F(TrainingGrpcServiceTest, APageTokenOnlyWorksForItsOwnQuery) {
     v1::ListTrainingPlansResponse response;
     const grpc::Status status = List(other, &response);
     EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-    EXPECT_THAT(ViolationFields(status), ElementsAre("page_token"));
+    EXPECT_THAT(ViolatedFields(status), ElementsAre("page_token"));
     EXPECT_EQ(response.training_plans_size(), 0);
   }
 }
@@ -338,7 +338,7 @@ TEST_F(TrainingGrpcServiceTest, ListRejectsBadArguments) {
     const grpc::Status status = List(request, &response);
     EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
         << c.field;
-    EXPECT_THAT(ViolationFields(status), ElementsAre(c.field));
+    EXPECT_THAT(ViolatedFields(status), ElementsAre(c.field));
   }
 }
 

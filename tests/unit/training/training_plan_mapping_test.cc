@@ -8,7 +8,7 @@
 #include "absl/time/time.h"
 #include "common/rpc/proto_convert.h"
 #include "common/rpc/resources.h"
-#include "field_violations.h"
+#include "tests/support/status_details.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -16,7 +16,7 @@ namespace steward::training {
 namespace {
 
 using ::testing::ElementsAre;
-using testing::ViolationFields;
+using ::steward::testing::ViolatedFields;
 
 absl::Time At(int year, int month, int day, int hour) {
   return absl::FromCivil(absl::CivilHour(year, month, day, hour),
@@ -99,7 +99,7 @@ TEST(DraftFromRequestTest, RejectsUnknownEnumValues) {
   request.mutable_training_plan()->set_line(static_cast<common::v1::Line>(6));
   auto draft = DraftFromRequest(request);
   EXPECT_EQ(draft.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(ViolationFields(draft.status()),
+  EXPECT_THAT(ViolatedFields(draft.status()),
               ElementsAre("training_plan.kind", "training_plan.line"));
 }
 
@@ -111,7 +111,7 @@ TEST(DraftFromRequestTest, RejectsOutOfRangeTimestamps) {
   auto draft = DraftFromRequest(request);
   EXPECT_EQ(draft.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(
-      ViolationFields(draft.status()),
+      ViolatedFields(draft.status()),
       ElementsAre("training_plan.start_time", "training_plan.end_time"));
 }
 
@@ -120,12 +120,12 @@ TEST(DraftFromRequestTest, RejectsAMalformedParentAndAMissingPlan) {
   request.set_parent("communities/Upper_Case");
   auto draft = DraftFromRequest(request);
   EXPECT_EQ(draft.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(ViolationFields(draft.status()),
+  EXPECT_THAT(ViolatedFields(draft.status()),
               ElementsAre("parent", "training_plan"));
 
   request = ValidRequest();
   request.set_parent("tenants/c1");
-  EXPECT_THAT(ViolationFields(DraftFromRequest(request).status()),
+  EXPECT_THAT(ViolatedFields(DraftFromRequest(request).status()),
               ElementsAre("parent"));
 }
 
@@ -146,7 +146,7 @@ TEST(FilterFromRequestTest, RejectsAnUnknownLine) {
   request.set_line(static_cast<common::v1::Line>(42));
   auto filter = FilterFromRequest(request);
   EXPECT_EQ(filter.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(ViolationFields(filter.status()), ElementsAre("line"));
+  EXPECT_THAT(ViolatedFields(filter.status()), ElementsAre("line"));
 }
 
 TEST(TrainingPlanNameTest, FollowsTheResourcePattern) {

@@ -8,7 +8,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "fake_training_plan_repository.h"
-#include "field_violations.h"
+#include "tests/support/status_details.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/training/domain/training_desk.h"
@@ -20,7 +20,7 @@ using ::testing::ElementsAre;
 using testing::FakeTrainingPlanRepository;
 using ::testing::IsEmpty;
 using ::testing::UnorderedElementsAre;
-using testing::ViolationFields;
+using ::steward::testing::ViolatedFields;
 
 absl::Time At(int year, int month, int day, int hour = 0) {
   return absl::FromCivil(absl::CivilHour(year, month, day, hour),
@@ -56,7 +56,7 @@ TEST(ValidateDraftTest, KindAndLineAreRequired) {
   draft.line = Line::kUnspecified;
   const absl::Status status = ValidateDraft(draft);
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(ViolationFields(status),
+  EXPECT_THAT(ViolatedFields(status),
               ElementsAre("training_plan.kind", "training_plan.line"));
   EXPECT_THAT(std::string(status.message()),
               ::testing::HasSubstr("training_plan.kind: required"));
@@ -66,7 +66,7 @@ TEST(ValidateDraftTest, RejectsEnumValuesOutsideTheKnownRange) {
   TrainingPlanDraft draft = ValidDraft();
   draft.kind = static_cast<TrainingKind>(kMaxTrainingKind + 1);
   draft.line = static_cast<Line>(-1);
-  EXPECT_THAT(ViolationFields(ValidateDraft(draft)),
+  EXPECT_THAT(ViolatedFields(ValidateDraft(draft)),
               ElementsAre("training_plan.kind", "training_plan.line"));
 }
 
@@ -84,7 +84,7 @@ TEST(ValidateDraftTest, AcceptsEveryKnownKindAndLine) {
 TEST(ValidateDraftTest, TitleIsRequired) {
   TrainingPlanDraft draft = ValidDraft();
   draft.title = "";
-  EXPECT_THAT(ViolationFields(ValidateDraft(draft)),
+  EXPECT_THAT(ViolatedFields(ValidateDraft(draft)),
               ElementsAre("training_plan.title"));
 }
 
@@ -94,10 +94,10 @@ TEST(ValidateDraftTest, TitleLengthCountsCodePointsNotBytes) {
   draft.title = Repeat("训", kMaxTitleChars);
   EXPECT_TRUE(ValidateDraft(draft).ok());
   draft.title = Repeat("训", kMaxTitleChars + 1);
-  EXPECT_THAT(ViolationFields(ValidateDraft(draft)),
+  EXPECT_THAT(ViolatedFields(ValidateDraft(draft)),
               ElementsAre("training_plan.title"));
   draft.title = Repeat("a", kMaxTitleChars + 1);
-  EXPECT_THAT(ViolationFields(ValidateDraft(draft)),
+  EXPECT_THAT(ViolatedFields(ValidateDraft(draft)),
               ElementsAre("training_plan.title"));
 }
 
@@ -105,7 +105,7 @@ TEST(ValidateDraftTest, TitleMustBeValidUtf8) {
   TrainingPlanDraft draft = ValidDraft();
   draft.title = "Fire \xE6\xB6";  // truncated three-byte sequence
   const absl::Status status = ValidateDraft(draft);
-  EXPECT_THAT(ViolationFields(status), ElementsAre("training_plan.title"));
+  EXPECT_THAT(ViolatedFields(status), ElementsAre("training_plan.title"));
   EXPECT_THAT(std::string(status.message()), ::testing::HasSubstr("UTF-8"));
 }
 
@@ -114,21 +114,21 @@ TEST(ValidateDraftTest, StartAndEndTimesAreRequired) {
   draft.start_time.reset();
   draft.end_time.reset();
   EXPECT_THAT(
-      ViolationFields(ValidateDraft(draft)),
+      ViolatedFields(ValidateDraft(draft)),
       ElementsAre("training_plan.start_time", "training_plan.end_time"));
   draft = ValidDraft();
   draft.end_time.reset();
-  EXPECT_THAT(ViolationFields(ValidateDraft(draft)),
+  EXPECT_THAT(ViolatedFields(ValidateDraft(draft)),
               ElementsAre("training_plan.end_time"));
 }
 
 TEST(ValidateDraftTest, EndMustFollowStart) {
   TrainingPlanDraft draft = ValidDraft();
   draft.end_time = draft.start_time;
-  EXPECT_THAT(ViolationFields(ValidateDraft(draft)),
+  EXPECT_THAT(ViolatedFields(ValidateDraft(draft)),
               ElementsAre("training_plan.end_time"));
   draft.end_time = *draft.start_time - absl::Hours(1);
-  EXPECT_THAT(ViolationFields(ValidateDraft(draft)),
+  EXPECT_THAT(ViolatedFields(ValidateDraft(draft)),
               ElementsAre("training_plan.end_time"));
   draft.end_time = *draft.start_time + absl::Microseconds(1);
   EXPECT_TRUE(ValidateDraft(draft).ok());
@@ -141,7 +141,7 @@ TEST(ValidateDraftTest, APlanLastsAtMost31Days) {
   draft.end_time = At(2026, 2, 1);  // exactly 31 days
   EXPECT_TRUE(ValidateDraft(draft).ok());
   draft.end_time = *draft.end_time + absl::Microseconds(1);
-  EXPECT_THAT(ViolationFields(ValidateDraft(draft)),
+  EXPECT_THAT(ViolatedFields(ValidateDraft(draft)),
               ElementsAre("training_plan.end_time"));
 }
 
@@ -153,7 +153,7 @@ TEST(ValidateDraftTest, PassScoreIsWithinZeroToHundred) {
   }
   for (int score : {-1, kMaxPassScore + 1}) {
     draft.pass_score = score;
-    EXPECT_THAT(ViolationFields(ValidateDraft(draft)),
+    EXPECT_THAT(ViolatedFields(ValidateDraft(draft)),
                 ElementsAre("training_plan.pass_score"))
         << score;
   }
@@ -162,7 +162,7 @@ TEST(ValidateDraftTest, PassScoreIsWithinZeroToHundred) {
 TEST(ValidateDraftTest, ReportsEveryViolationAtOnce) {
   TrainingPlanDraft draft;
   draft.pass_score = 101;
-  EXPECT_THAT(ViolationFields(ValidateDraft(draft)),
+  EXPECT_THAT(ViolatedFields(ValidateDraft(draft)),
               UnorderedElementsAre(
                   "training_plan.kind", "training_plan.line",
                   "training_plan.title", "training_plan.start_time",
@@ -206,7 +206,7 @@ TEST_F(TrainingDeskTest, ScheduleRejectsAnInvalidDraftWithoutStoring) {
   draft.title = "";
   auto plan = desk_.Schedule(draft, "r1", "fp1");
   EXPECT_EQ(plan.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(ViolationFields(plan.status()),
+  EXPECT_THAT(ViolatedFields(plan.status()),
               ElementsAre("training_plan.title"));
   EXPECT_EQ(repository_.create_calls(), 0);
 }
