@@ -68,6 +68,20 @@ absl::StatusOr<std::string> ParseCommunityParent(absl::string_view parent,
   return std::move((*ids)[0]);
 }
 
+absl::StatusOr<CommunityChild> ParseCommunityChild(absl::string_view name,
+                                                   absl::string_view collection,
+                                                   absl::string_view field) {
+  auto ids = ParseName(name, {"communities", collection}, field);
+  if (!ids.ok()) return ids.status();
+  if (!IsValidCommunityId((*ids)[0])) {
+    return InvalidField(field,
+                        "community id must be 1-63 characters of [a-z0-9-]");
+  }
+  auto id = ParseRowId((*ids)[1], field);
+  if (!id.ok()) return id.status();
+  return CommunityChild{std::move((*ids)[0]), *id};
+}
+
 absl::StatusOr<int64_t> ParseRowId(absl::string_view id,
                                    absl::string_view field) {
   int64_t value = 0;
@@ -138,6 +152,33 @@ absl::StatusOr<PageCursor> DecodePageToken(absl::string_view token,
                         "token was issued for another parent or filter");
   }
   return PageCursor{proto.after_id()};
+}
+
+absl::StatusOr<PageQuery> ParsePageQuery(absl::string_view parent,
+                                         int page_size,
+                                         absl::string_view page_token,
+                                         absl::string_view collection,
+                                         absl::string_view filter_key) {
+  FieldErrors errors;
+  PageQuery query;
+  auto community = ParseCommunityParent(parent, "parent");
+  errors.Absorb(community.status());
+  auto size = NormalizePageSize(page_size);
+  errors.Absorb(size.status());
+  if (!errors.empty()) return errors.ToStatus();
+  query.community = *std::move(community);
+  query.page_size = *size;
+  query.query_key =
+      absl::StrCat(collection, "|", query.community, "|", filter_key);
+  auto cursor = DecodePageToken(page_token, query.query_key);
+  if (!cursor.ok()) return cursor.status();
+  query.after_id = cursor->after_id;
+  return query;
+}
+
+std::string NextPageToken(const PageQuery& query, int64_t next_after_id) {
+  if (next_after_id <= 0) return "";
+  return EncodePageToken({next_after_id}, query.query_key);
 }
 
 }  // namespace steward::rpc

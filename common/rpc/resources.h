@@ -26,6 +26,16 @@ absl::StatusOr<std::string> ParseCommunityParent(absl::string_view parent,
                                                  absl::string_view field);
 bool IsValidCommunityId(absl::string_view id);
 
+// "communities/{community}/{collection}/{id}" with a valid community id and
+// a positive decimal row id.
+struct CommunityChild {
+  std::string community;
+  int64_t id = 0;
+};
+absl::StatusOr<CommunityChild> ParseCommunityChild(
+    absl::string_view name, absl::string_view collection,
+    absl::string_view field = "name");
+
 // A positive decimal row id; INVALID_ARGUMENT naming `field` otherwise.
 absl::StatusOr<int64_t> ParseRowId(absl::string_view id,
                                    absl::string_view field);
@@ -59,6 +69,27 @@ std::string EncodePageToken(const PageCursor& cursor,
 // token is malformed or was issued for another query.
 absl::StatusOr<PageCursor> DecodePageToken(absl::string_view token,
                                            absl::string_view query_key);
+
+// A List call's parent and paging, checked once.
+struct PageQuery {
+  std::string community;
+  int page_size = kDefaultPageSize;
+  int64_t after_id = 0;   // from the page token; 0 for the first page
+  std::string query_key;  // what the page tokens are bound to
+};
+
+// Parses "communities/{community}", the page size and the token. The token
+// is bound to `collection`, the community and `filter_key` (a rendering of
+// the request's filters), so replaying it with other filters is rejected.
+absl::StatusOr<PageQuery> ParsePageQuery(absl::string_view parent,
+                                         int page_size,
+                                         absl::string_view page_token,
+                                         absl::string_view collection,
+                                         absl::string_view filter_key);
+
+// The token of the page after `next_after_id`; empty when it is 0 (no more
+// pages).
+std::string NextPageToken(const PageQuery& query, int64_t next_after_id);
 
 }  // namespace steward::rpc
 

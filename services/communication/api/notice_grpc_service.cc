@@ -11,10 +11,9 @@ namespace {
 
 using rpc::ToGrpcStatus;
 
-// The parent and filter a page token is bound to.
-std::string ListQueryKey(const std::string& community,
-                         const v1::ListNoticesRequest& request) {
-  return absl::StrCat("notices|", community, "|", request.kind());
+// The filters a page token is bound to.
+std::string FilterKey(const v1::ListNoticesRequest& request) {
+  return absl::StrCat(request.kind());
 }
 
 }  // namespace
@@ -27,8 +26,8 @@ grpc::Status NoticeGrpcService::CreateNotice(
   }
   auto draft = DraftFromRequest(*request);
   if (!draft.ok()) return ToGrpcStatus(draft.status());
-  auto notice =
-      desk_.Draft(*draft, request->request_id(), rpc::RequestFingerprint(*request));
+  auto notice = desk_.Draft(*draft, request->request_id(),
+                            rpc::RequestFingerprint(*request));
   if (!notice.ok()) return ToGrpcStatus(notice.status());
   ToProto(*notice, response);
   return grpc::Status::OK;
@@ -37,12 +36,9 @@ grpc::Status NoticeGrpcService::CreateNotice(
 grpc::Status NoticeGrpcService::GetNotice(grpc::ServerContext* context,
                                           const v1::GetNoticeRequest* request,
                                           v1::Notice* response) {
-  auto ids =
-      rpc::ParseName(request->name(), {"communities", "notices"}, "name");
-  if (!ids.ok()) return ToGrpcStatus(ids.status());
-  auto id = rpc::ParseRowId((*ids)[1], "name");
-  if (!id.ok()) return ToGrpcStatus(id.status());
-  auto notice = desk_.Get((*ids)[0], *id);
+  auto name = rpc::ParseCommunityChild(request->name(), "notices");
+  if (!name.ok()) return ToGrpcStatus(name.status());
+  auto notice = desk_.Get(name->community, name->id);
   if (!notice.ok()) return ToGrpcStatus(notice.status());
   ToProto(*notice, response);
   return grpc::Status::OK;
@@ -51,24 +47,20 @@ grpc::Status NoticeGrpcService::GetNotice(grpc::ServerContext* context,
 grpc::Status NoticeGrpcService::ListNotices(
     grpc::ServerContext* context, const v1::ListNoticesRequest* request,
     v1::ListNoticesResponse* response) {
-  auto community = rpc::ParseCommunityParent(request->parent(), "parent");
-  if (!community.ok()) return ToGrpcStatus(community.status());
   auto filter = FilterFromRequest(*request);
   if (!filter.ok()) return ToGrpcStatus(filter.status());
-  auto page_size = rpc::NormalizePageSize(request->page_size());
-  if (!page_size.ok()) return ToGrpcStatus(page_size.status());
-  const std::string query_key = ListQueryKey(*community, *request);
-  auto cursor = rpc::DecodePageToken(request->page_token(), query_key);
-  if (!cursor.ok()) return ToGrpcStatus(cursor.status());
-  auto page = desk_.List(*community, *filter, cursor->after_id, *page_size);
+  auto query = rpc::ParsePageQuery(request->parent(), request->page_size(),
+                                   request->page_token(), "notices",
+                                   FilterKey(*request));
+  if (!query.ok()) return ToGrpcStatus(query.status());
+  auto page =
+      desk_.List(query->community, *filter, query->after_id, query->page_size);
   if (!page.ok()) return ToGrpcStatus(page.status());
   for (const Notice& notice : page->notices) {
     ToProto(notice, response->add_notices());
   }
-  if (page->next_after_id > 0) {
-    response->set_next_page_token(
-        rpc::EncodePageToken({page->next_after_id}, query_key));
-  }
+  response->set_next_page_token(
+      rpc::NextPageToken(*query, page->next_after_id));
   return grpc::Status::OK;
 }
 

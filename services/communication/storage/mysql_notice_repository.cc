@@ -10,8 +10,10 @@
 #include <optional>
 #include <utility>
 
+#include "common/db/insert_once.h"
 #include "common/db/sql_values.h"
 #include "common/rpc/errors.h"
+#include "common/util/status_macros.h"
 #include "services/communication/storage/notice_sql.h"
 
 namespace steward::communication {
@@ -71,31 +73,22 @@ absl::StatusOr<Notice> MysqlNoticeRepository::Create(
     insert.setString(8, fingerprint);
     insert.setDateTime(9, stamp);
     insert.setDateTime(10, stamp);
-    try {
-      insert.executeUpdate();
-    } catch (const sql::SQLException& e) {
-      if (e.getErrorCode() != db::kErrorDuplicateKey) throw;
-      // The request id was used before (or concurrently, and that insert has
-      // committed by now): answer with what it created.
-      sql::PreparedStatement& select = conn.Prepare(sql_text::kSelectByRequest);
-      select.setString(1, draft.community);
-      select.setString(2, request_id);
-      std::unique_ptr<sql::ResultSet> row(select.executeQuery());
-      if (!row->next()) {
-        return absl::AbortedError("concurrent create; retry");
-      }
-      if (row->getString(11) != fingerprint) {
-        return rpc::InvalidField(
-            "request_id",
-            "already used for a different notice; use a new request_id");
-      }
-      notice = ReadNotice(*row);
-      return absl::OkStatus();
-    }
-    std::unique_ptr<sql::ResultSet> id(
-        conn.Prepare(sql_text::kLastInsertId).executeQuery());
-    id->next();
-    notice.id = id->getInt64(1);
+    STEWARD_ASSIGN_OR_RETURN(
+        const int64_t id,
+        db::InsertOnce(
+            conn, insert,
+            [&]() -> std::optional<std::string> {
+              sql::PreparedStatement& select =
+                  conn.Prepare(sql_text::kSelectByRequest);
+              select.setString(1, draft.community);
+              select.setString(2, request_id);
+              std::unique_ptr<sql::ResultSet> row(select.executeQuery());
+              if (!row->next()) return std::nullopt;
+              notice = ReadNotice(*row);
+              return std::string(row->getString(11));
+            },
+            fingerprint, "notice", "concurrent create conflict; retry"));
+    if (id > 0) notice.id = id;
     return absl::OkStatus();
   });
   if (!status.ok()) return status;

@@ -11,8 +11,6 @@ inline constexpr char kInsertNotice[] =
     " version, request_id, request_fingerprint, create_time, update_time)"
     " VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)";
 
-inline constexpr char kLastInsertId[] = "SELECT LAST_INSERT_ID()";
-
 // The notice columns in the order ReadNotice expects, then the fingerprint.
 inline constexpr char kSelectByRequest[] =
     "SELECT id, community_id, kind, title, body, event_time, state, version,"

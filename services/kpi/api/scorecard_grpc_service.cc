@@ -32,9 +32,9 @@ std::string ScorecardRequestFingerprint(
   return rpc::RequestFingerprint(copy);
 }
 
-std::string ListQueryKey(const std::string& community,
-                         const v1::ListScorecardsRequest& request) {
-  return absl::StrCat("scorecards|", community, "|", request.period());
+// The filters a page token is bound to.
+std::string FilterKey(const v1::ListScorecardsRequest& request) {
+  return request.period();
 }
 
 }  // namespace
@@ -57,12 +57,9 @@ grpc::Status ScorecardGrpcService::CreateScorecard(
 grpc::Status ScorecardGrpcService::GetScorecard(
     grpc::ServerContext* context, const v1::GetScorecardRequest* request,
     v1::Scorecard* response) {
-  auto ids =
-      rpc::ParseName(request->name(), {"communities", "scorecards"}, "name");
-  if (!ids.ok()) return ToGrpcStatus(ids.status());
-  auto id = rpc::ParseRowId((*ids)[1], "name");
-  if (!id.ok()) return ToGrpcStatus(id.status());
-  auto scorecard = desk_.Get((*ids)[0], *id);
+  auto name = rpc::ParseCommunityChild(request->name(), "scorecards");
+  if (!name.ok()) return ToGrpcStatus(name.status());
+  auto scorecard = desk_.Get(name->community, name->id);
   if (!scorecard.ok()) return ToGrpcStatus(scorecard.status());
   ToProto(*scorecard, response);
   return grpc::Status::OK;
@@ -71,24 +68,20 @@ grpc::Status ScorecardGrpcService::GetScorecard(
 grpc::Status ScorecardGrpcService::ListScorecards(
     grpc::ServerContext* context, const v1::ListScorecardsRequest* request,
     v1::ListScorecardsResponse* response) {
-  auto community = rpc::ParseCommunityParent(request->parent(), "parent");
-  if (!community.ok()) return ToGrpcStatus(community.status());
   auto filter = FilterFromRequest(*request);
   if (!filter.ok()) return ToGrpcStatus(filter.status());
-  auto page_size = rpc::NormalizePageSize(request->page_size());
-  if (!page_size.ok()) return ToGrpcStatus(page_size.status());
-  const std::string query_key = ListQueryKey(*community, *request);
-  auto cursor = rpc::DecodePageToken(request->page_token(), query_key);
-  if (!cursor.ok()) return ToGrpcStatus(cursor.status());
-  auto page = desk_.List(*community, *filter, cursor->after_id, *page_size);
+  auto query = rpc::ParsePageQuery(request->parent(), request->page_size(),
+                                   request->page_token(), "scorecards",
+                                   FilterKey(*request));
+  if (!query.ok()) return ToGrpcStatus(query.status());
+  auto page =
+      desk_.List(query->community, *filter, query->after_id, query->page_size);
   if (!page.ok()) return ToGrpcStatus(page.status());
   for (const Scorecard& scorecard : page->scorecards) {
     ToProto(scorecard, response->add_scorecards());
   }
-  if (page->next_after_id > 0) {
-    response->set_next_page_token(
-        rpc::EncodePageToken({page->next_after_id}, query_key));
-  }
+  response->set_next_page_token(
+      rpc::NextPageToken(*query, page->next_after_id));
   return grpc::Status::OK;
 }
 

@@ -10,8 +10,10 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/db/insert_once.h"
 #include "common/db/sql_values.h"
 #include "common/rpc/errors.h"
+#include "common/util/status_macros.h"
 #include "services/kpi/storage/scorecard_sql.h"
 
 namespace steward::kpi {
@@ -75,35 +77,24 @@ absl::StatusOr<Scorecard> MysqlScorecardRepository::Create(
     insert.setString(7, fingerprint);
     insert.setDateTime(8, stamp);
     insert.setDateTime(9, stamp);
-    try {
-      insert.executeUpdate();
-    } catch (const sql::SQLException& e) {
-      if (e.getErrorCode() != db::kErrorDuplicateKey) throw;
-      // Two unique keys can collide. The request key is checked first: a
-      // retry (or a concurrent twin, committed by the time the duplicate is
-      // reported) must get its own answer even though it also repeats the
-      // subject and month.
-      sql::PreparedStatement& select = conn.Prepare(sql_text::kSelectByRequest);
-      select.setString(1, draft.community);
-      select.setString(2, request_id);
-      std::unique_ptr<sql::ResultSet> row(select.executeQuery());
-      if (!row->next()) {
-        return absl::AlreadyExistsError(
+    STEWARD_ASSIGN_OR_RETURN(
+        const int64_t id,
+        db::InsertOnce(
+            conn, insert,
+            [&]() -> std::optional<std::string> {
+              sql::PreparedStatement& select =
+                  conn.Prepare(sql_text::kSelectByRequest);
+              select.setString(1, draft.community);
+              select.setString(2, request_id);
+              std::unique_ptr<sql::ResultSet> row(select.executeQuery());
+              if (!row->next()) return std::nullopt;
+              scorecard = ReadScorecard(*row);
+              return std::string(row->getString(11));
+            },
+            fingerprint, "scorecard",
             "a scorecard for this subject and period already exists in this "
-            "community");
-      }
-      if (row->getString(11) != fingerprint) {
-        return rpc::InvalidField(
-            "request_id",
-            "already used for a different scorecard; use a new request_id");
-      }
-      scorecard = ReadScorecard(*row);
-      return absl::OkStatus();
-    }
-    std::unique_ptr<sql::ResultSet> id(
-        conn.Prepare(sql_text::kLastInsertId).executeQuery());
-    id->next();
-    scorecard.id = id->getInt64(1);
+            "community"));
+    if (id > 0) scorecard.id = id;
     return absl::OkStatus();
   });
   if (!status.ok()) return status;

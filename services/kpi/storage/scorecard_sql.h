@@ -12,8 +12,6 @@ inline constexpr char kInsertScorecard[] =
     " create_time, update_time)"
     " VALUES (?, ?, ?, ?, ?, 0, 1, ?, ?, ?, ?)";
 
-inline constexpr char kLastInsertId[] = "SELECT LAST_INSERT_ID()";
-
 inline constexpr char kSelectByRequest[] =
     "SELECT id, community_id, subject_type, subject_id, period, state,"
     " total_score, version, create_time, update_time, request_fingerprint"

@@ -2,8 +2,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/rpc/errors.h"
-#include "common/rpc/resources.h"
 #include "common/rpc/proto_convert.h"
+#include "common/rpc/resources.h"
 
 namespace steward::tickets {
 using rpc::OptionalEnum;
@@ -24,7 +24,8 @@ absl::StatusOr<TicketDraft> DraftFromRequest(
   auto kind = RequiredEnum<TicketKind>(t.kind(), 6, "ticket.kind", errors);
   auto priority =
       RequiredEnum<Priority>(t.priority(), 3, "ticket.priority", errors);
-  auto channel = RequiredEnum<Channel>(t.channel(), 7, "ticket.channel", errors);
+  auto channel =
+      RequiredEnum<Channel>(t.channel(), 7, "ticket.channel", errors);
   auto line = RequiredEnum<Line>(t.line(), 5, "ticket.line", errors);
   if (!errors.empty()) return errors.ToStatus();
   draft.kind = *kind;

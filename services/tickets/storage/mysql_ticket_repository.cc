@@ -7,8 +7,10 @@
 #include <limits>
 #include <memory>
 
+#include "common/db/insert_once.h"
 #include "common/db/sql_values.h"
 #include "common/rpc/errors.h"
+#include "common/util/status_macros.h"
 #include "services/tickets/storage/ticket_sql.h"
 
 namespace steward::tickets {
@@ -68,31 +70,22 @@ absl::StatusOr<Ticket> MysqlTicketRepository::Create(
     insert.setString(13, fingerprint);
     insert.setDateTime(14, stamp);
     insert.setDateTime(15, stamp);
-    try {
-      insert.executeUpdate();
-    } catch (const sql::SQLException& e) {
-      if (e.getErrorCode() != db::kErrorDuplicateKey) throw;
-      // The request id was used before (or concurrently, and that insert has
-      // committed by now): answer with what it created.
-      sql::PreparedStatement& select = conn.Prepare(sql_text::kSelectByRequest);
-      select.setString(1, draft.community);
-      select.setString(2, request_id);
-      std::unique_ptr<sql::ResultSet> row(select.executeQuery());
-      if (!row->next()) {
-        return absl::AbortedError("concurrent create; retry");
-      }
-      if (row->getString(16) != fingerprint) {
-        return rpc::InvalidField(
-            "request_id",
-            "already used for a different ticket; use a new request_id");
-      }
-      ticket = ReadTicket(*row);
-      return absl::OkStatus();
-    }
-    std::unique_ptr<sql::ResultSet> id(
-        conn.Prepare(sql_text::kLastInsertId).executeQuery());
-    id->next();
-    ticket.id = id->getInt64(1);
+    STEWARD_ASSIGN_OR_RETURN(
+        const int64_t id,
+        db::InsertOnce(
+            conn, insert,
+            [&]() -> std::optional<std::string> {
+              sql::PreparedStatement& select =
+                  conn.Prepare(sql_text::kSelectByRequest);
+              select.setString(1, draft.community);
+              select.setString(2, request_id);
+              std::unique_ptr<sql::ResultSet> row(select.executeQuery());
+              if (!row->next()) return std::nullopt;
+              ticket = ReadTicket(*row);
+              return std::string(row->getString(16));
+            },
+            fingerprint, "ticket", "concurrent create conflict; retry"));
+    if (id > 0) ticket.id = id;
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -125,10 +118,11 @@ absl::StatusOr<TicketPage> MysqlTicketRepository::List(
     sql::PreparedStatement& select = conn.Prepare(sql_text::kListTickets);
     const int state = filter.state ? static_cast<int>(*filter.state) : 0;
     const int kind = filter.kind ? static_cast<int>(*filter.kind) : 0;
-    const int priority = filter.priority ? static_cast<int>(*filter.priority) : 0;
+    const int priority =
+        filter.priority ? static_cast<int>(*filter.priority) : 0;
     select.setString(1, community);
-    select.setInt64(2, before_id > 0 ? before_id
-                                     : std::numeric_limits<int64_t>::max());
+    select.setInt64(
+        2, before_id > 0 ? before_id : std::numeric_limits<int64_t>::max());
     select.setInt(3, state);
     select.setInt(4, state);
     select.setInt(5, kind);

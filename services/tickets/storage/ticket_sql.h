@@ -12,8 +12,6 @@ inline constexpr char kInsertTicket[] =
     " request_id, request_fingerprint, create_time, update_time)"
     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)";
 
-inline constexpr char kLastInsertId[] = "SELECT LAST_INSERT_ID()";
-
 inline constexpr char kSelectByRequest[] =
     "SELECT id, community_id, kind, priority, channel, line, building, unit,"
     " room, location_detail, description, state, version, create_time,"

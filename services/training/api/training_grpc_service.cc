@@ -14,10 +14,9 @@ namespace {
 
 using rpc::ToGrpcStatus;
 
-// The parent and every filter: a page token is bound to it.
-std::string ListQueryKey(const std::string& community,
-                         const v1::ListTrainingPlansRequest& request) {
-  return absl::StrCat("training_plans|", community, "|", request.line());
+// The filters a page token is bound to.
+std::string FilterKey(const v1::ListTrainingPlansRequest& request) {
+  return absl::StrCat(request.line());
 }
 
 }  // namespace
@@ -40,12 +39,9 @@ grpc::Status TrainingGrpcService::CreateTrainingPlan(
 grpc::Status TrainingGrpcService::GetTrainingPlan(
     grpc::ServerContext* context, const v1::GetTrainingPlanRequest* request,
     v1::TrainingPlan* response) {
-  auto ids =
-      rpc::ParseName(request->name(), {"communities", "trainingPlans"}, "name");
-  if (!ids.ok()) return ToGrpcStatus(ids.status());
-  auto id = rpc::ParseRowId((*ids)[1], "name");
-  if (!id.ok()) return ToGrpcStatus(id.status());
-  auto plan = desk_.Get((*ids)[0], *id);
+  auto name = rpc::ParseCommunityChild(request->name(), "trainingPlans");
+  if (!name.ok()) return ToGrpcStatus(name.status());
+  auto plan = desk_.Get(name->community, name->id);
   if (!plan.ok()) return ToGrpcStatus(plan.status());
   ToProto(*plan, response);
   return grpc::Status::OK;
@@ -54,24 +50,20 @@ grpc::Status TrainingGrpcService::GetTrainingPlan(
 grpc::Status TrainingGrpcService::ListTrainingPlans(
     grpc::ServerContext* context, const v1::ListTrainingPlansRequest* request,
     v1::ListTrainingPlansResponse* response) {
-  auto community = rpc::ParseCommunityParent(request->parent(), "parent");
-  if (!community.ok()) return ToGrpcStatus(community.status());
   auto filter = FilterFromRequest(*request);
   if (!filter.ok()) return ToGrpcStatus(filter.status());
-  auto page_size = rpc::NormalizePageSize(request->page_size());
-  if (!page_size.ok()) return ToGrpcStatus(page_size.status());
-  const std::string query_key = ListQueryKey(*community, *request);
-  auto cursor = rpc::DecodePageToken(request->page_token(), query_key);
-  if (!cursor.ok()) return ToGrpcStatus(cursor.status());
-  auto page = desk_.List(*community, *filter, cursor->after_id, *page_size);
+  auto query = rpc::ParsePageQuery(request->parent(), request->page_size(),
+                                   request->page_token(), "trainingPlans",
+                                   FilterKey(*request));
+  if (!query.ok()) return ToGrpcStatus(query.status());
+  auto page =
+      desk_.List(query->community, *filter, query->after_id, query->page_size);
   if (!page.ok()) return ToGrpcStatus(page.status());
   for (const TrainingPlan& plan : page->plans) {
     ToProto(plan, response->add_training_plans());
   }
-  if (page->next_after_id > 0) {
-    response->set_next_page_token(
-        rpc::EncodePageToken({page->next_after_id}, query_key));
-  }
+  response->set_next_page_token(
+      rpc::NextPageToken(*query, page->next_after_id));
   return grpc::Status::OK;
 }
 

@@ -9,8 +9,10 @@
 #include <optional>
 #include <utility>
 
+#include "common/db/insert_once.h"
 #include "common/db/sql_values.h"
 #include "common/rpc/errors.h"
+#include "common/util/status_macros.h"
 #include "services/training/storage/training_sql.h"
 
 namespace steward::training {
@@ -69,33 +71,22 @@ absl::StatusOr<TrainingPlan> MysqlTrainingPlanRepository::Create(
     insert.setString(9, fingerprint);
     insert.setDateTime(10, stamp);
     insert.setDateTime(11, stamp);
-    try {
-      insert.executeUpdate();
-    } catch (const sql::SQLException& e) {
-      if (e.getErrorCode() != db::kErrorDuplicateKey) throw;
-      // The request id was used before (or concurrently, and that insert has
-      // committed by now): answer with what it created.
-      sql::PreparedStatement& select =
-          conn.Prepare(sql_text::kSelectTrainingPlanByRequest);
-      select.setString(1, draft.community);
-      select.setString(2, request_id);
-      std::unique_ptr<sql::ResultSet> row(select.executeQuery());
-      if (!row->next()) {
-        return absl::AbortedError("concurrent create; retry");
-      }
-      if (row->getString(12) != fingerprint) {
-        return rpc::InvalidField(
-            "request_id",
-            "already used for a different training plan; use a new "
-            "request_id");
-      }
-      plan = ReadTrainingPlan(*row);
-      return absl::OkStatus();
-    }
-    std::unique_ptr<sql::ResultSet> id(
-        conn.Prepare(sql_text::kLastInsertId).executeQuery());
-    id->next();
-    plan.id = id->getInt64(1);
+    STEWARD_ASSIGN_OR_RETURN(
+        const int64_t id,
+        db::InsertOnce(
+            conn, insert,
+            [&]() -> std::optional<std::string> {
+              sql::PreparedStatement& select =
+                  conn.Prepare(sql_text::kSelectTrainingPlanByRequest);
+              select.setString(1, draft.community);
+              select.setString(2, request_id);
+              std::unique_ptr<sql::ResultSet> row(select.executeQuery());
+              if (!row->next()) return std::nullopt;
+              plan = ReadTrainingPlan(*row);
+              return std::string(row->getString(12));
+            },
+            fingerprint, "training plan", "concurrent create conflict; retry"));
+    if (id > 0) plan.id = id;
     return absl::OkStatus();
   });
   if (!status.ok()) return status;

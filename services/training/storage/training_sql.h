@@ -13,8 +13,6 @@ inline constexpr char kInsertTrainingPlan[] =
     " create_time, update_time)"
     " VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)";
 
-inline constexpr char kLastInsertId[] = "SELECT LAST_INSERT_ID()";
-
 // The 11 plan columns, then request_fingerprint. Binds: community_id,
 // request_id.
 inline constexpr char kSelectTrainingPlanByRequest[] =

@@ -1,0 +1,43 @@
+#include "common/db/insert_once.h"
+
+#include <cppconn/exception.h>
+#include <cppconn/resultset.h>
+
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "common/db/sql_values.h"
+#include "common/rpc/errors.h"
+
+namespace steward::db {
+namespace {
+
+constexpr char kLastInsertId[] = "SELECT LAST_INSERT_ID()";
+
+}  // namespace
+
+absl::StatusOr<int64_t> InsertOnce(
+    Connection& conn, sql::PreparedStatement& insert,
+    const std::function<std::optional<std::string>()>& replay,
+    const std::string& fingerprint, absl::string_view noun,
+    absl::string_view conflict) {
+  try {
+    insert.executeUpdate();
+  } catch (const sql::SQLException& e) {
+    if (e.getErrorCode() != kErrorDuplicateKey) throw;
+    const std::optional<std::string> stored = replay();
+    if (!stored.has_value()) return absl::AlreadyExistsError(conflict);
+    if (*stored != fingerprint) {
+      return rpc::InvalidField(
+          "request_id", absl::StrCat("already used for a different ", noun,
+                                     "; use a new request_id"));
+    }
+    return 0;
+  }
+  std::unique_ptr<sql::ResultSet> id(
+      conn.Prepare(kLastInsertId).executeQuery());
+  id->next();
+  return id->getInt64(1);
+}
+
+}  // namespace steward::db
