@@ -21,11 +21,12 @@ free_port() {
   done
 }
 
-# build BUILD_DIR BUILD_TYPE [extra cmake args...]
+# build BUILD_DIR BUILD_TYPE [ninja targets...] — configures and builds (all
+# targets when none are named).
 build() {
   local dir="$1" type="$2"; shift 2
-  cmake -S "$STEWARD_ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE="$type" "$@" >/dev/null
-  ninja -C "$dir" -j"${STEWARD_JOBS:-2}"
+  cmake -S "$STEWARD_ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE="$type" >/dev/null
+  ninja -C "$dir" -j"${STEWARD_JOBS:-2}" "$@"
 }
 
 # mariadb_start DATADIR PORT — creates the data directory on first use, starts

@@ -16,7 +16,8 @@ say "dependencies"
 
 BUILD_DIR="${STEWARD_BUILD_DIR:-$STEWARD_ROOT/build/release}"
 say "build ($BUILD_DIR)"
-build "$BUILD_DIR" Release
+build "$BUILD_DIR" Release steward-tickets steward-communication \
+  steward-training steward-kpi steward-health
 
 LOCAL="$STEWARD_ROOT/.local"
 DB_PORT="${STEWARD_DB_PORT:-3307}"
