@@ -219,6 +219,7 @@ int ServiceMain(const ServiceDefinition& definition, int argc, char** argv) {
     monitor.reset();       // no more status flips
     health->Shutdown();    // every service NOT_SERVING from now on
     if (config.drain > absl::ZeroDuration()) absl::SleepFor(config.drain);
+    (*bundle)->Shutdown();  // streams and background work end first
     // New RPCs are refused; in-flight ones get until the deadline, then are
     // cancelled.
     server->Shutdown(absl::ToChronoTime(absl::Now() + config.grace));

@@ -35,6 +35,9 @@ class ServiceBundle {
   virtual ~ServiceBundle() = default;
   // The handlers to register; owned by the bundle.
   virtual std::vector<grpc::Service*> handlers() = 0;
+  // Called once at shutdown, before in-flight RPCs are drained: end
+  // long-lived streams and stop background work here.
+  virtual void Shutdown() {}
 };
 
 struct ServiceDefinition {

@@ -18,6 +18,7 @@ class TicketsBundle : public ServiceBundle {
         desk_(repository_, [] { return absl::Now(); }),
         api_(desk_) {}
   std::vector<grpc::Service*> handlers() override { return {&api_}; }
+  void Shutdown() override { api_.Shutdown(); }
 
  private:
   tickets::MysqlTicketRepository repository_;

@@ -1,6 +1,8 @@
 #include "services/tickets/api/ticket_grpc_service.h"
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
+#include "common/rpc/errors.h"
 #include "common/rpc/grpc_status.h"
 #include "common/rpc/idempotency.h"
 #include "common/rpc/resources.h"
@@ -10,6 +12,9 @@ namespace steward::tickets {
 namespace {
 
 using rpc::ToGrpcStatus;
+
+constexpr int kDefaultEventPage = 100;
+constexpr int kMaxEventPage = 1000;
 
 // The filters a page token is bound to.
 std::string FilterKey(const v1::ListTicketsRequest& request) {
@@ -63,6 +68,64 @@ grpc::Status TicketGrpcService::ListTickets(
   response->set_next_page_token(
       rpc::NextPageToken(*query, page->next_after_id));
   return grpc::Status::OK;
+}
+
+void TicketGrpcService::Shutdown() {
+  if (!stopping_.HasBeenNotified()) stopping_.Notify();
+}
+
+grpc::Status TicketGrpcService::ListTicketEvents(
+    grpc::ServerContext* context, const v1::ListTicketEventsRequest* request,
+    v1::ListTicketEventsResponse* response) {
+  auto after = ParseEventCursor(request->after_cursor());
+  if (!after.ok()) return ToGrpcStatus(after.status());
+  if (request->page_size() < 0 || request->page_size() > kMaxEventPage) {
+    return ToGrpcStatus(rpc::InvalidField(
+        "page_size", absl::StrCat("must be 0..", kMaxEventPage)));
+  }
+  const int limit =
+      request->page_size() == 0 ? kDefaultEventPage : request->page_size();
+  auto events = desk_.ListEvents(*after, limit);
+  if (!events.ok()) return ToGrpcStatus(events.status());
+  for (const TicketEvent& event : *events) {
+    ToProto(event, response->add_events());
+  }
+  response->set_next_cursor(events->empty() ? request->after_cursor()
+                                            : FormatEventCursor(events->back().id));
+  return grpc::Status::OK;
+}
+
+grpc::Status TicketGrpcService::WatchTicketEvents(
+    grpc::ServerContext* context, const v1::WatchTicketEventsRequest* request,
+    grpc::ServerWriter<v1::TicketEvent>* writer) {
+  auto after = ParseEventCursor(request->after_cursor());
+  if (!after.ok()) return ToGrpcStatus(after.status());
+  if (watchers_.fetch_add(1) >= options_.max_watchers) {
+    watchers_.fetch_sub(1);
+    return ToGrpcStatus(rpc::Exhausted(
+        "too many event watchers; poll ListTicketEvents instead",
+        absl::Seconds(5)));
+  }
+  absl::Cleanup release = [this] { watchers_.fetch_sub(1); };
+  int64_t cursor = *after;
+  while (!context->IsCancelled()) {
+    if (stopping_.HasBeenNotified()) {
+      return grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                          "server shutting down; resume from your last cursor");
+    }
+    auto events = desk_.ListEvents(cursor, kDefaultEventPage);
+    if (!events.ok()) return ToGrpcStatus(events.status());
+    for (const TicketEvent& event : *events) {
+      v1::TicketEvent proto;
+      ToProto(event, &proto);
+      if (!writer->Write(proto)) return grpc::Status::CANCELLED;
+      cursor = event.id;
+    }
+    if (events->empty()) {
+      stopping_.WaitForNotificationWithTimeout(options_.watch_poll);
+    }
+  }
+  return grpc::Status::CANCELLED;
 }
 
 }  // namespace steward::tickets

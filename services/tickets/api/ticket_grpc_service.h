@@ -3,6 +3,10 @@
 #ifndef STEWARD_SERVICES_TICKETS_API_TICKET_GRPC_SERVICE_H_
 #define STEWARD_SERVICES_TICKETS_API_TICKET_GRPC_SERVICE_H_
 
+#include <atomic>
+
+#include "absl/synchronization/notification.h"
+#include "absl/time/time.h"
 #include "services/tickets/domain/ticket_desk.h"
 #include "steward/tickets/v1/tickets.grpc.pb.h"
 
@@ -10,8 +14,23 @@ namespace steward::tickets {
 
 class TicketGrpcService final : public v1::TicketService::Service {
  public:
+  struct Options {
+    // Concurrent WatchTicketEvents streams; each holds a server thread, so
+    // beyond this callers get RESOURCE_EXHAUSTED and should poll
+    // ListTicketEvents instead.
+    int max_watchers = 4;
+    // How often an idle watch looks for new events.
+    absl::Duration watch_poll = absl::Milliseconds(200);
+  };
+
   // `desk` must outlive the service.
-  explicit TicketGrpcService(TicketDesk& desk) : desk_(desk) {}
+  explicit TicketGrpcService(TicketDesk& desk) : TicketGrpcService(desk, {}) {}
+  TicketGrpcService(TicketDesk& desk, Options options)
+      : desk_(desk), options_(options) {}
+
+  // Ends every open watch stream promptly (UNAVAILABLE: resume from your
+  // cursor elsewhere); called before the server shuts down.
+  void Shutdown();
 
   grpc::Status CreateTicket(grpc::ServerContext* context,
                             const v1::CreateTicketRequest* request,
@@ -22,9 +41,18 @@ class TicketGrpcService final : public v1::TicketService::Service {
   grpc::Status ListTickets(grpc::ServerContext* context,
                            const v1::ListTicketsRequest* request,
                            v1::ListTicketsResponse* response) override;
+  grpc::Status ListTicketEvents(grpc::ServerContext* context,
+                                const v1::ListTicketEventsRequest* request,
+                                v1::ListTicketEventsResponse* response) override;
+  grpc::Status WatchTicketEvents(
+      grpc::ServerContext* context, const v1::WatchTicketEventsRequest* request,
+      grpc::ServerWriter<v1::TicketEvent>* writer) override;
 
  private:
   TicketDesk& desk_;
+  const Options options_;
+  std::atomic<int> watchers_{0};
+  absl::Notification stopping_;
 };
 
 }  // namespace steward::tickets

@@ -1,6 +1,8 @@
 #include "services/tickets/api/ticket_mapping.h"
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "common/rpc/errors.h"
 #include "common/rpc/proto_convert.h"
 #include "common/rpc/resources.h"
@@ -73,6 +75,31 @@ void ToProto(const Ticket& ticket, v1::Ticket* out) {
   *out->mutable_create_time() = rpc::ToProtoTime(ticket.create_time);
   *out->mutable_update_time() = rpc::ToProtoTime(ticket.update_time);
   out->set_etag(rpc::FormatEtag(ticket.version));
+}
+
+void ToProto(const TicketEvent& event, v1::TicketEvent* out) {
+  out->set_cursor(FormatEventCursor(event.id));
+  out->set_ticket(TicketName(event.community, event.ticket_id));
+  out->set_type(std::string(EventTypeName(event.type)));
+  *out->mutable_time() = rpc::ToProtoTime(event.time);
+  out->set_state(static_cast<v1::TicketState>(event.state));
+  if (event.sla_target > 0 && v1::SlaTarget_IsValid(event.sla_target)) {
+    const std::string name = absl::AsciiStrToLower(
+        v1::SlaTarget_Name(static_cast<v1::SlaTarget>(event.sla_target)));
+    out->set_sla_target(std::string(absl::StripPrefix(name, "sla_target_")));
+  }
+  static constexpr const char* kLevels[] = {"", "handler", "supervisor",
+                                            "manager"};
+  if (event.escalation_level > 0 && event.escalation_level <= 3) {
+    out->set_escalation_level(kLevels[event.escalation_level]);
+  }
+}
+
+std::string FormatEventCursor(int64_t id) { return absl::StrCat(id); }
+
+absl::StatusOr<int64_t> ParseEventCursor(absl::string_view cursor) {
+  if (cursor.empty()) return 0;
+  return rpc::ParseRowId(cursor, "after_cursor");
 }
 
 }  // namespace steward::tickets

@@ -4,6 +4,7 @@
 
 #include "absl/status/statusor.h"
 #include "services/tickets/domain/ticket.h"
+#include "services/tickets/domain/ticket_event.h"
 #include "steward/tickets/v1/tickets.pb.h"
 
 namespace steward::tickets {
@@ -21,6 +22,11 @@ absl::StatusOr<TicketFilter> FilterFromRequest(
 std::string TicketName(const std::string& community, int64_t id);
 
 void ToProto(const Ticket& ticket, v1::Ticket* out);
+void ToProto(const TicketEvent& event, v1::TicketEvent* out);
+
+// Event cursors are the decimal event id; "" is the start of the feed (0).
+std::string FormatEventCursor(int64_t id);
+absl::StatusOr<int64_t> ParseEventCursor(absl::string_view cursor);
 
 }  // namespace steward::tickets
 

@@ -21,6 +21,61 @@ void CheckText(rpc::FieldErrors& errors, absl::string_view field,
 
 }  // namespace
 
+absl::string_view KindName(TicketKind kind) {
+  switch (kind) {
+    case TicketKind::kHouseholdRepair:
+      return "household_repair";
+    case TicketKind::kPublicRepair:
+      return "public_repair";
+    case TicketKind::kComplaint:
+      return "complaint";
+    case TicketKind::kInquiry:
+      return "inquiry";
+    case TicketKind::kSuggestion:
+      return "suggestion";
+    case TicketKind::kLegacyDefect:
+      return "legacy_defect";
+  }
+  return "unknown";
+}
+
+absl::string_view PriorityName(Priority priority) {
+  switch (priority) {
+    case Priority::kEmergency:
+      return "emergency";
+    case Priority::kUrgent:
+      return "urgent";
+    case Priority::kRoutine:
+      return "routine";
+  }
+  return "unknown";
+}
+
+bool IsOpen(TicketState state) {
+  return state != TicketState::kClosed && state != TicketState::kCancelled;
+}
+
+bool IsUnresolved(TicketState state) {
+  switch (state) {
+    case TicketState::kRegistered:
+    case TicketState::kAssigned:
+    case TicketState::kResponded:
+    case TicketState::kInProgress:
+    case TicketState::kPaused:
+      return true;
+    case TicketState::kResolved:
+    case TicketState::kCalledBack:
+    case TicketState::kClosed:
+    case TicketState::kCancelled:
+      return false;
+  }
+  return false;
+}
+
+bool NeedsCallback(TicketKind kind) {
+  return kind != TicketKind::kInquiry && kind != TicketKind::kSuggestion;
+}
+
 absl::Status ValidateDraft(const TicketDraft& draft) {
   rpc::FieldErrors errors;
   CheckText(errors, "ticket.description", draft.description, 1,
@@ -33,6 +88,8 @@ absl::Status ValidateDraft(const TicketDraft& draft) {
             kMaxLocationFieldChars);
   CheckText(errors, "ticket.location.detail", draft.location.detail, 0,
             kMaxLocationDetailChars);
+  CheckText(errors, "ticket.received_by", draft.received_by, 0,
+            kMaxPersonIdChars);
   if (draft.kind == TicketKind::kHouseholdRepair) {
     errors.Check(!draft.location.building.empty(), "ticket.location.building",
                  "an in-home repair needs the building");

@@ -1,5 +1,6 @@
 // Tickets (工单): the entities and pure rules of the tickets service. No
-// protobuf and no SQL here.
+// protobuf and no SQL here. The lifecycle (which action is allowed in which
+// state) is in lifecycle.h; SLA policies and clocks are in sla.h.
 #ifndef STEWARD_SERVICES_TICKETS_DOMAIN_TICKET_H_
 #define STEWARD_SERVICES_TICKETS_DOMAIN_TICKET_H_
 
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
 namespace steward::tickets {
@@ -51,6 +53,50 @@ enum class TicketState {
   kCancelled = 9,
 };
 
+// Stable lower-case names, usable as metric label values and in ids:
+// "household_repair", "public_repair", "complaint", "inquiry", "suggestion",
+// "legacy_defect"; "emergency", "urgent", "routine".
+absl::string_view KindName(TicketKind kind);
+absl::string_view PriorityName(Priority priority);
+
+// True for every state but kClosed and kCancelled. Open tickets' SLA
+// deadlines follow policy, priority and calendar changes; terminal ones keep
+// theirs.
+bool IsOpen(TicketState state);
+
+// True for kRegistered, kAssigned, kResponded, kInProgress and kPaused: the
+// states before the first (or, after rework, the next) resolution.
+bool IsUnresolved(TicketState state);
+
+// True unless the kind is closed without a callback: inquiries and
+// suggestions may be closed straight from kResolved; repairs, complaints and
+// legacy defects must be called back first (有回访).
+bool NeedsCallback(TicketKind kind);
+
+// Who performs an action. Only staff can become a ticket's first responder.
+enum class ActorKind { kStaff = 1, kOwner = 2, kSystem = 3 };
+struct Actor {
+  ActorKind kind = ActorKind::kStaff;
+  std::string id;  // Staff or owner id, or a system name ("sla-engine").
+
+  friend bool operator==(const Actor&, const Actor&) = default;
+};
+
+// Why SLA clocks were stopped. Numbering matches stored values.
+enum class PauseReason { kWaitingForOwner = 1, kWaitingForParts = 2 };
+
+// Why a ticket was cancelled. Numbering matches stored values.
+enum class CancelReason { kDuplicate = 1, kWithdrawn = 2 };
+
+// A finished pause [start, end): the SLA clocks that ran at `start` stood
+// still until `end`.
+struct PauseInterval {
+  absl::Time start;
+  absl::Time end;
+
+  friend bool operator==(const PauseInterval&, const PauseInterval&) = default;
+};
+
 struct Location {
   std::string building;
   std::string unit;
@@ -67,15 +113,71 @@ struct TicketDraft {
   Line line = Line::kCustomerService;
   Location location;
   std::string description;
+  // The staff member who took the request (hotline operator, front desk,
+  // patrol); empty when the owner filed it unaided (app, WeChat, email). They
+  // become the first responder (首问负责人) at registration.
+  std::string received_by;
 };
 
+// A ticket's current record. Lifecycle fields change only through
+// ApplyAction() (lifecycle.h), which keeps them consistent with `state`.
+// Instants are absolute; nullopt means "not (or no longer) reached".
 struct Ticket {
   int64_t id = 0;
   TicketDraft draft;
   TicketState state = TicketState::kRegistered;
+  // Optimistic-concurrency version (the etag); storage bumps it on write.
   int64_t version = 1;
   absl::Time create_time;
   absl::Time update_time;
+
+  // People.
+  std::string assignee;  // Current handler; empty until assigned.
+  // 首问负责制: the first staff member who received or acted on the ticket.
+  // Accountable until it closes; never changed by reassignment.
+  std::string first_responder;
+
+  // Milestones. A later milestone fills in the earlier ones it implies:
+  // starting work is a first response; resolving implies both.
+  std::optional<absl::Time> responded_at;     // First response.
+  std::optional<absl::Time> work_started_at;  // On site / work started.
+  std::optional<absl::Time> resolved_at;      // Cleared by rework.
+  std::optional<absl::Time> called_back_at;   // Cleared by rework.
+  std::optional<absl::Time> closed_at;        // Cleared by reopening.
+  std::optional<absl::Time> cancelled_at;
+  // The last progress update made while unresolved: the complaint progress
+  // clock restarts here. Updates after resolution do not move it.
+  std::optional<absl::Time> last_progress_at;
+  // The last rework (unsatisfied callback or reopen): resolution, complaint
+  // feedback, complaint progress and callback clocks restart here.
+  std::optional<absl::Time> reworked_at;
+
+  // Pausing (waiting for the owner or for parts). While state == kPaused,
+  // paused_from is the state to return to (kResponded or kInProgress) and
+  // paused_at when the current pause began; otherwise all three are nullopt.
+  std::optional<TicketState> paused_from;
+  std::optional<absl::Time> paused_at;
+  std::optional<PauseReason> pause_reason;
+  // Finished pauses, oldest first (the current one is not in the list).
+  std::vector<PauseInterval> pauses;
+
+  // Rework (返修): unsatisfied callbacks plus reopenings.
+  int rework_count = 0;
+
+  // Resolution.
+  std::string resolution;  // What was done (the last resolution's text).
+  // Repair charges in minor units (fen), the sum over all resolutions.
+  int64_t charges_minor = 0;
+
+  // The last callback (回访): rating 1..5 (0 before any), verdict, comment.
+  int satisfaction = 0;
+  std::optional<bool> satisfied;
+  std::string callback_comment;
+
+  std::optional<CancelReason> cancel_reason;
+
+  // The written summary (一事一总结); required to close a complaint.
+  std::string summary;
 };
 
 struct TicketFilter {
@@ -94,6 +196,7 @@ struct TicketPage {
 inline constexpr size_t kMaxDescriptionChars = 4000;
 inline constexpr size_t kMaxLocationFieldChars = 32;
 inline constexpr size_t kMaxLocationDetailChars = 200;
+inline constexpr size_t kMaxPersonIdChars = 64;  // received_by, assignee, actor
 
 // Checks the content rules of a draft (lengths, a household needs building
 // and room, ...). INVALID_ARGUMENT naming every offending field, with field

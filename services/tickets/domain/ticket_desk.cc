@@ -27,4 +27,9 @@ absl::StatusOr<TicketPage> TicketDesk::List(const std::string& community,
   return repository_.List(community, filter, before_id, limit);
 }
 
+absl::StatusOr<std::vector<TicketEvent>> TicketDesk::ListEvents(
+    int64_t after_id, int limit) {
+  return repository_.ListEvents(after_id, limit);
+}
+
 }  // namespace steward::tickets

@@ -28,6 +28,9 @@ class TicketDesk {
   absl::StatusOr<TicketPage> List(const std::string& community,
                                   const TicketFilter& filter,
                                   int64_t before_id, int limit);
+  // The event feed after `after_id` (see TicketRepository::ListEvents).
+  absl::StatusOr<std::vector<TicketEvent>> ListEvents(int64_t after_id,
+                                                      int limit);
 
  private:
   TicketRepository& repository_;

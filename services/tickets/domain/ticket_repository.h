@@ -7,6 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "services/tickets/domain/ticket.h"
+#include "services/tickets/domain/ticket_event.h"
 
 namespace steward::tickets {
 
@@ -14,7 +15,8 @@ class TicketRepository {
  public:
   virtual ~TicketRepository() = default;
 
-  // Stores a new ticket registered at `now`, unless (community, request_id)
+  // Stores a new ticket registered at `now` together with its "created"
+  // event (one transaction), unless (community, request_id)
   // was used before: then returns the ticket that call created when
   // `fingerprint` matches, and INVALID_ARGUMENT (field request_id) when it
   // does not. Safe under concurrent calls with the same request_id: exactly
@@ -33,6 +35,11 @@ class TicketRepository {
   virtual absl::StatusOr<TicketPage> List(const std::string& community,
                                           const TicketFilter& filter,
                                           int64_t before_id, int limit) = 0;
+
+  // Events after `after_id` in commit order, at most `limit`, stopping
+  // before any id that may still be in flight (see event_feed.h).
+  virtual absl::StatusOr<std::vector<TicketEvent>> ListEvents(int64_t after_id,
+                                                              int limit) = 0;
 };
 
 }  // namespace steward::tickets

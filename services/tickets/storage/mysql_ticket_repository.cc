@@ -11,6 +11,7 @@
 #include "common/db/sql_values.h"
 #include "common/rpc/errors.h"
 #include "common/util/status_macros.h"
+#include "services/tickets/domain/event_feed.h"
 #include "services/tickets/storage/ticket_sql.h"
 
 namespace steward::tickets {
@@ -37,12 +38,28 @@ Ticket ReadTicket(sql::ResultSet& row) {
   return t;
 }
 
+// Appends one event to the outbox, in the caller's transaction.
+void InsertEvent(db::Connection& conn, const TicketEvent& event) {
+  sql::PreparedStatement& insert = conn.Prepare(sql_text::kInsertEvent);
+  insert.setInt64(1, event.ticket_id);
+  insert.setString(2, event.community);
+  insert.setInt(3, static_cast<int>(event.type));
+  insert.setInt(4, static_cast<int>(event.state));
+  insert.setInt(5, event.sla_target);
+  insert.setInt(6, event.escalation_level);
+  insert.setDateTime(7, db::ToSqlDateTime(event.time));
+  insert.executeUpdate();
+}
+
 }  // namespace
 
-MysqlTicketRepository::MysqlTicketRepository(db::ConnectionPool& pool)
+MysqlTicketRepository::MysqlTicketRepository(db::ConnectionPool& pool,
+                                             absl::Duration event_settle)
     : create_(pool, "tickets_create"),
       get_(pool, "tickets_get"),
-      list_(pool, "tickets_list") {}
+      list_(pool, "tickets_list"),
+      list_events_(pool, "tickets_list_events"),
+      event_settle_(event_settle) {}
 
 absl::StatusOr<Ticket> MysqlTicketRepository::Create(
     const TicketDraft& draft, const std::string& request_id,
@@ -53,6 +70,7 @@ absl::StatusOr<Ticket> MysqlTicketRepository::Create(
   ticket.version = 1;
   ticket.create_time = ticket.update_time = db::TruncateToMicros(now);
   absl::Status status = create_.Run([&](db::Connection& conn) -> absl::Status {
+    db::Transaction transaction(conn);
     const std::string stamp = db::ToSqlDateTime(ticket.create_time);
     sql::PreparedStatement& insert = conn.Prepare(sql_text::kInsertTicket);
     insert.setString(1, draft.community);
@@ -85,7 +103,15 @@ absl::StatusOr<Ticket> MysqlTicketRepository::Create(
               return std::string(row->getString(16));
             },
             fingerprint, "ticket", "concurrent create conflict; retry"));
-    if (id > 0) ticket.id = id;
+    if (id > 0) {
+      ticket.id = id;
+      InsertEvent(conn, {.ticket_id = id,
+                         .community = draft.community,
+                         .type = TicketEventType::kCreated,
+                         .state = TicketState::kRegistered,
+                         .time = ticket.create_time});
+    }
+    transaction.Commit();
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -142,6 +168,38 @@ absl::StatusOr<TicketPage> MysqlTicketRepository::List(
     page.next_after_id = page.tickets.back().id;
   }
   return page;
+}
+
+absl::StatusOr<std::vector<TicketEvent>> MysqlTicketRepository::ListEvents(
+    int64_t after_id, int limit) {
+  std::vector<TicketEvent> events;
+  std::vector<FeedRow> feed;
+  absl::Status status = list_events_.Run([&](db::Connection& conn) {
+    sql::PreparedStatement& select = conn.Prepare(sql_text::kListEvents);
+    select.setInt64(1, after_id);
+    select.setInt(2, limit);
+    std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
+    const absl::Time now = absl::Now();
+    events.clear();
+    feed.clear();
+    while (rows->next()) {
+      TicketEvent e;
+      e.id = rows->getInt64(1);
+      e.ticket_id = rows->getInt64(2);
+      e.community = rows->getString(3);
+      e.type = static_cast<TicketEventType>(rows->getInt(4));
+      e.state = static_cast<TicketState>(rows->getInt(5));
+      e.sla_target = rows->getInt(6);
+      e.escalation_level = rows->getInt(7);
+      e.time = db::FromSqlDateTime(std::string(rows->getString(8)));
+      feed.push_back({e.id, now - absl::Microseconds(rows->getInt64(9))});
+      events.push_back(std::move(e));
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  events.resize(DeliverablePrefix(after_id, feed, absl::Now(), event_settle_));
+  return events;
 }
 
 }  // namespace steward::tickets

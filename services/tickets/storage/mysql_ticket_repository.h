@@ -10,7 +10,14 @@ namespace steward::tickets {
 // Thread-safe; `pool` must outlive it.
 class MysqlTicketRepository : public TicketRepository {
  public:
-  explicit MysqlTicketRepository(db::ConnectionPool& pool);
+  // `event_settle`: how long a gap in event ids may stay open before the
+  // feed treats it as a rolled-back transaction (longer than any
+  // transaction may run).
+  explicit MysqlTicketRepository(
+      db::ConnectionPool& pool,
+      absl::Duration event_settle = kDefaultEventSettle);
+
+  static constexpr absl::Duration kDefaultEventSettle = absl::Seconds(5);
 
   absl::StatusOr<Ticket> Create(const TicketDraft& draft,
                                 const std::string& request_id,
@@ -21,11 +28,15 @@ class MysqlTicketRepository : public TicketRepository {
   absl::StatusOr<TicketPage> List(const std::string& community,
                                   const TicketFilter& filter,
                                   int64_t before_id, int limit) override;
+  absl::StatusOr<std::vector<TicketEvent>> ListEvents(int64_t after_id,
+                                                      int limit) override;
 
  private:
   db::Operation create_;
   db::Operation get_;
   db::Operation list_;
+  db::Operation list_events_;
+  const absl::Duration event_settle_;
 };
 
 }  // namespace steward::tickets

@@ -33,6 +33,17 @@ inline constexpr char kListTickets[] =
     " AND (? = 0 OR priority = ?)"
     " ORDER BY id DESC LIMIT ?";
 
+inline constexpr char kInsertEvent[] =
+    "INSERT INTO ticket_events (ticket_id, community_id, type, state,"
+    " sla_target, escalation_level, event_time) VALUES (?, ?, ?, ?, ?, ?, ?)";
+
+// The age is measured on the server's clock, like written_at.
+inline constexpr char kListEvents[] =
+    "SELECT id, ticket_id, community_id, type, state, sla_target,"
+    " escalation_level, event_time,"
+    " TIMESTAMPDIFF(MICROSECOND, written_at, CURRENT_TIMESTAMP(6))"
+    " FROM ticket_events WHERE id > ? ORDER BY id LIMIT ?";
+
 }  // namespace steward::tickets::sql_text
 
 #endif  // STEWARD_SERVICES_TICKETS_STORAGE_TICKET_SQL_H_

@@ -32,6 +32,12 @@ class FakeTicketRepository : public TicketRepository {
     t.create_time = t.update_time = now;
     tickets_[t.id] = t;
     by_request_[key] = {t.id, fingerprint};
+    events_.push_back({.id = static_cast<int64_t>(events_.size()) + 1,
+                       .ticket_id = t.id,
+                       .community = draft.community,
+                       .type = TicketEventType::kCreated,
+                       .state = t.state,
+                       .time = now});
     return t;
   }
 
@@ -66,6 +72,18 @@ class FakeTicketRepository : public TicketRepository {
     return page;
   }
 
+  absl::StatusOr<std::vector<TicketEvent>> ListEvents(int64_t after_id,
+                                                      int limit) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::vector<TicketEvent> out;
+    for (const TicketEvent& e : events_) {
+      if (e.id > after_id && static_cast<int>(out.size()) < limit) {
+        out.push_back(e);
+      }
+    }
+    return out;
+  }
+
   int size() {
     std::lock_guard<std::mutex> lock(mu_);
     return static_cast<int>(tickets_.size());
@@ -75,6 +93,7 @@ class FakeTicketRepository : public TicketRepository {
   std::mutex mu_;
   int64_t last_id_ = 0;
   std::map<int64_t, Ticket> tickets_;
+  std::vector<TicketEvent> events_;
   std::map<std::pair<std::string, std::string>, std::pair<int64_t, std::string>>
       by_request_;
 };
