@@ -13,7 +13,8 @@ namespace steward::db {
 // Server error numbers storage code reacts to specifically.
 inline constexpr int kErrorDuplicateKey = 1062;
 
-// "2026-10-09 09:50:00.000000", microsecond precision, UTC.
+// "2026-10-09 09:50:00.000000", microsecond precision, UTC; instants outside
+// DATETIME's years 1000..9999 (including the infinities) are clamped.
 std::string ToSqlDateTime(absl::Time t);
 // Parses what ToSqlDateTime writes (fraction optional); InfinitePast on
 // malformed input, which storage treats as corrupt data.

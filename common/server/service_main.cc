@@ -222,7 +222,13 @@ int ServiceMain(const ServiceDefinition& definition, int argc, char** argv) {
     (*bundle)->Shutdown();  // streams and background work end first
     // New RPCs are refused; in-flight ones get until the deadline, then are
     // cancelled.
-    server->Shutdown(absl::ToChronoTime(absl::Now() + config.grace));
+    // gRPC's graceful GOAWAY waits for connected clients to acknowledge
+    // (seconds with idle clients attached), bounded by the same deadline.
+    const absl::Time drain_start = absl::Now();
+    server->Shutdown(absl::ToChronoTime(drain_start + config.grace));
+    log::Info("drained",
+              {{"seconds", absl::StrCat(absl::ToDoubleSeconds(
+                               absl::Now() - drain_start))}});
   });
   server->Wait();
   stopper.join();

@@ -1,29 +1,81 @@
 // steward-tickets: wiring only (see common/server/service_main.h).
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "common/calendar/business_calendar.h"
+#include "common/calendar/holiday_table.h"
 #include "common/server/service_main.h"
+#include "common/util/status_macros.h"
 #include "services/tickets/api/ticket_grpc_service.h"
+#include "services/tickets/domain/sla.h"
 #include "services/tickets/domain/ticket_desk.h"
+#include "services/tickets/engine/sla_engine.h"
+#include "services/tickets/metrics/ticket_metrics.h"
 #include "services/tickets/storage/mysql_ticket_repository.h"
 
 namespace {
 
 using steward::server::ServiceBundle;
 using steward::server::ServiceContext;
+namespace calendar = steward::calendar;
 namespace tickets = steward::tickets;
+
+// Every community's calendar until per-community calendars land.
+constexpr char kTimeZone[] = "Asia/Shanghai";
+
+// The business calendar SLA clocks count working time on: Asia/Shanghai,
+// Monday-Friday 09:00-18:00 and the statutory holidays of the file named by
+// STEWARD_CALENDAR_FILE, or of the shipped table when it is unset. (A
+// --calendar_file setting will replace the variable.) An error names the
+// file and what is wrong with it.
+absl::StatusOr<calendar::BusinessCalendar> LoadCalendar() {
+  const char* from_env = std::getenv("STEWARD_CALENDAR_FILE");
+  const std::string path = from_env != nullptr && *from_env != '\0'
+                               ? std::string(from_env)
+                               : std::string(STEWARD_CALENDAR_DATA);
+  absl::TimeZone zone;
+  if (!absl::LoadTimeZone(kTimeZone, &zone)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot load time zone ", kTimeZone, " (install tzdata)"));
+  }
+  STEWARD_ASSIGN_OR_RETURN(calendar::HolidayTable holidays,
+                           calendar::LoadHolidayTableFile(path));
+  return calendar::BusinessCalendar::Create(
+      zone, calendar::WeeklyHours::Default(), std::move(holidays));
+}
 
 class TicketsBundle : public ServiceBundle {
  public:
-  explicit TicketsBundle(ServiceContext& context)
+  TicketsBundle(ServiceContext& context, tickets::SlaRules rules)
       : repository_(context.pool),
-        desk_(repository_, [] { return absl::Now(); }),
-        api_(desk_) {}
+        desk_(
+            repository_, [] { return absl::Now(); }, std::move(rules)),
+        metrics_(context.registry),
+        api_(desk_),
+        engine_(desk_, context.registry, {}) {
+    desk_.SetObserver(&metrics_);
+    engine_.Start();
+  }
   std::vector<grpc::Service*> handlers() override { return {&api_}; }
-  void Shutdown() override { api_.Shutdown(); }
+  void Shutdown() override {
+    engine_.Stop();
+    api_.Shutdown();
+  }
 
  private:
   tickets::MysqlTicketRepository repository_;
   tickets::TicketDesk desk_;
+  tickets::TicketMetrics metrics_;
   tickets::TicketGrpcService api_;
+  tickets::SlaEngine engine_;  // declared last: stopped and destroyed first
 };
 
 }  // namespace
@@ -37,7 +89,16 @@ int main(int argc, char** argv) {
   definition.service_names = {tickets::v1::TicketService::service_full_name()};
   definition.build = [](ServiceContext& context)
       -> absl::StatusOr<std::unique_ptr<ServiceBundle>> {
-    return std::make_unique<TicketsBundle>(context);
+    auto calendar = LoadCalendar();
+    if (!calendar.ok()) {
+      return absl::Status(
+          calendar.status().code(),
+          absl::StrCat("business calendar (set STEWARD_CALENDAR_FILE): ",
+                       calendar.status().message()));
+    }
+    return std::make_unique<TicketsBundle>(
+        context,
+        tickets::SlaRules{tickets::DefaultSlaPolicies(), *std::move(calendar)});
   };
   return steward::server::ServiceMain(definition, argc, argv);
 }

@@ -262,9 +262,18 @@ TEST_F(TicketsServiceTest, MetricsPageExposesRpcAndDatabaseFamilies) {
       page, "steward_db_query_duration_seconds_count{operation=\"tickets_create\"} 1"));
   EXPECT_TRUE(absl::StrContains(page, "steward_build_info{"));
   EXPECT_TRUE(absl::StrContains(page, "steward_health_serving 1"));
-  // Personal and per-ticket data never become labels.
-  EXPECT_FALSE(absl::StrContains(page, "harbour-view"));
+  // The SLA dashboard families; a community label is allowed, but personal
+  // and per-ticket data never become labels.
+  EXPECT_TRUE(absl::StrContains(
+      page,
+      "steward_tickets_created_total{community=\"harbour-view\",kind=\""
+      "household_repair\",priority=\"urgent\"} 1"))
+      << page;
+  EXPECT_TRUE(absl::StrContains(
+      page, "steward_ticket_escalations_total{level=\"manager\"} 0"));
   EXPECT_FALSE(absl::StrContains(page, "1201"));
+  EXPECT_FALSE(absl::StrContains(page, "/tickets/"));
+  EXPECT_FALSE(absl::StrContains(page, out.name()));
 }
 
 TEST_F(TicketsServiceTest, SecondStartAppliesNoMigration) {

@@ -1,5 +1,7 @@
 #include "services/tickets/api/ticket_grpc_service.h"
 
+#include <utility>
+
 #include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
 #include "common/rpc/errors.h"
@@ -32,10 +34,10 @@ grpc::Status TicketGrpcService::CreateTicket(
   }
   auto draft = DraftFromRequest(*request);
   if (!draft.ok()) return ToGrpcStatus(draft.status());
-  auto ticket = desk_.Register(*draft, request->request_id(),
-                               rpc::RequestFingerprint(*request));
-  if (!ticket.ok()) return ToGrpcStatus(ticket.status());
-  ToProto(*ticket, response);
+  auto view = desk_.Register(*draft, request->request_id(),
+                             rpc::RequestFingerprint(*request));
+  if (!view.ok()) return ToGrpcStatus(view.status());
+  ToProto(*view, response);
   return grpc::Status::OK;
 }
 
@@ -44,9 +46,9 @@ grpc::Status TicketGrpcService::GetTicket(grpc::ServerContext* context,
                                           v1::Ticket* response) {
   auto name = rpc::ParseCommunityChild(request->name(), "tickets");
   if (!name.ok()) return ToGrpcStatus(name.status());
-  auto ticket = desk_.Get(name->community, name->id);
-  if (!ticket.ok()) return ToGrpcStatus(ticket.status());
-  ToProto(*ticket, response);
+  auto view = desk_.Get(name->community, name->id);
+  if (!view.ok()) return ToGrpcStatus(view.status());
+  ToProto(*view, response);
   return grpc::Status::OK;
 }
 
@@ -63,10 +65,103 @@ grpc::Status TicketGrpcService::ListTickets(
       desk_.List(query->community, *filter, query->after_id, query->page_size);
   if (!page.ok()) return ToGrpcStatus(page.status());
   for (const Ticket& ticket : page->tickets) {
-    ToProto(ticket, response->add_tickets());
+    ToProto(desk_.View(ticket), response->add_tickets());
   }
   response->set_next_page_token(
       rpc::NextPageToken(*query, page->next_after_id));
+  return grpc::Status::OK;
+}
+
+template <typename Request>
+grpc::Status TicketGrpcService::Mutate(const Request& request,
+                                       v1::Ticket* response) {
+  absl::StatusOr<TicketMutation> mutation = MutationFromRequest(request);
+  if (!mutation.ok()) return ToGrpcStatus(mutation.status());
+  auto view =
+      desk_.Act(mutation->community, mutation->id, mutation->expected_version,
+                mutation->request_id, MutationFingerprint(request),
+                std::move(mutation->command));
+  if (!view.ok()) return ToGrpcStatus(ToApiFieldPaths(view.status()));
+  ToProto(*view, response);
+  return grpc::Status::OK;
+}
+
+grpc::Status TicketGrpcService::AssignTicket(
+    grpc::ServerContext* context, const v1::AssignTicketRequest* request,
+    v1::Ticket* response) {
+  return Mutate(*request, response);
+}
+
+grpc::Status TicketGrpcService::RespondTicket(
+    grpc::ServerContext* context, const v1::RespondTicketRequest* request,
+    v1::Ticket* response) {
+  return Mutate(*request, response);
+}
+
+grpc::Status TicketGrpcService::StartTicketWork(
+    grpc::ServerContext* context, const v1::StartTicketWorkRequest* request,
+    v1::Ticket* response) {
+  return Mutate(*request, response);
+}
+
+grpc::Status TicketGrpcService::PauseTicket(
+    grpc::ServerContext* context, const v1::PauseTicketRequest* request,
+    v1::Ticket* response) {
+  return Mutate(*request, response);
+}
+
+grpc::Status TicketGrpcService::ResumeTicket(
+    grpc::ServerContext* context, const v1::ResumeTicketRequest* request,
+    v1::Ticket* response) {
+  return Mutate(*request, response);
+}
+
+grpc::Status TicketGrpcService::AddTicketProgress(
+    grpc::ServerContext* context, const v1::AddTicketProgressRequest* request,
+    v1::Ticket* response) {
+  return Mutate(*request, response);
+}
+
+grpc::Status TicketGrpcService::ResolveTicket(
+    grpc::ServerContext* context, const v1::ResolveTicketRequest* request,
+    v1::Ticket* response) {
+  return Mutate(*request, response);
+}
+
+grpc::Status TicketGrpcService::RecordTicketCallback(
+    grpc::ServerContext* context,
+    const v1::RecordTicketCallbackRequest* request, v1::Ticket* response) {
+  return Mutate(*request, response);
+}
+
+grpc::Status TicketGrpcService::CloseTicket(
+    grpc::ServerContext* context, const v1::CloseTicketRequest* request,
+    v1::Ticket* response) {
+  return Mutate(*request, response);
+}
+
+grpc::Status TicketGrpcService::CancelTicket(
+    grpc::ServerContext* context, const v1::CancelTicketRequest* request,
+    v1::Ticket* response) {
+  return Mutate(*request, response);
+}
+
+grpc::Status TicketGrpcService::ReopenTicket(
+    grpc::ServerContext* context, const v1::ReopenTicketRequest* request,
+    v1::Ticket* response) {
+  return Mutate(*request, response);
+}
+
+grpc::Status TicketGrpcService::ListTicketTimeline(
+    grpc::ServerContext* context, const v1::ListTicketTimelineRequest* request,
+    v1::ListTicketTimelineResponse* response) {
+  auto name = rpc::ParseCommunityChild(request->name(), "tickets");
+  if (!name.ok()) return ToGrpcStatus(name.status());
+  auto entries = desk_.Timeline(name->community, name->id);
+  if (!entries.ok()) return ToGrpcStatus(entries.status());
+  for (const TimelineEntry& entry : *entries) {
+    ToProto(entry, response->add_entries());
+  }
   return grpc::Status::OK;
 }
 
@@ -90,8 +185,9 @@ grpc::Status TicketGrpcService::ListTicketEvents(
   for (const TicketEvent& event : *events) {
     ToProto(event, response->add_events());
   }
-  response->set_next_cursor(events->empty() ? request->after_cursor()
-                                            : FormatEventCursor(events->back().id));
+  response->set_next_cursor(events->empty()
+                                ? request->after_cursor()
+                                : FormatEventCursor(events->back().id));
   return grpc::Status::OK;
 }
 
@@ -102,9 +198,9 @@ grpc::Status TicketGrpcService::WatchTicketEvents(
   if (!after.ok()) return ToGrpcStatus(after.status());
   if (watchers_.fetch_add(1) >= options_.max_watchers) {
     watchers_.fetch_sub(1);
-    return ToGrpcStatus(rpc::Exhausted(
-        "too many event watchers; poll ListTicketEvents instead",
-        absl::Seconds(5)));
+    return ToGrpcStatus(
+        rpc::Exhausted("too many event watchers; poll ListTicketEvents instead",
+                       absl::Seconds(5)));
   }
   absl::Cleanup release = [this] { watchers_.fetch_sub(1); };
   int64_t cursor = *after;

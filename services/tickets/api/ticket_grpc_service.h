@@ -41,14 +41,64 @@ class TicketGrpcService final : public v1::TicketService::Service {
   grpc::Status ListTickets(grpc::ServerContext* context,
                            const v1::ListTicketsRequest* request,
                            v1::ListTicketsResponse* response) override;
-  grpc::Status ListTicketEvents(grpc::ServerContext* context,
-                                const v1::ListTicketEventsRequest* request,
-                                v1::ListTicketEventsResponse* response) override;
+
+  // Lifecycle. Each parses its request (INVALID_ARGUMENT naming proto field
+  // paths), applies it through TicketDesk::Act with the request's
+  // fingerprint (header.request_id excluded) and returns the ticket after
+  // the change; see the proto for the codes.
+  grpc::Status AssignTicket(grpc::ServerContext* context,
+                            const v1::AssignTicketRequest* request,
+                            v1::Ticket* response) override;
+  grpc::Status RespondTicket(grpc::ServerContext* context,
+                             const v1::RespondTicketRequest* request,
+                             v1::Ticket* response) override;
+  grpc::Status StartTicketWork(grpc::ServerContext* context,
+                               const v1::StartTicketWorkRequest* request,
+                               v1::Ticket* response) override;
+  grpc::Status PauseTicket(grpc::ServerContext* context,
+                           const v1::PauseTicketRequest* request,
+                           v1::Ticket* response) override;
+  grpc::Status ResumeTicket(grpc::ServerContext* context,
+                            const v1::ResumeTicketRequest* request,
+                            v1::Ticket* response) override;
+  grpc::Status AddTicketProgress(grpc::ServerContext* context,
+                                 const v1::AddTicketProgressRequest* request,
+                                 v1::Ticket* response) override;
+  grpc::Status ResolveTicket(grpc::ServerContext* context,
+                             const v1::ResolveTicketRequest* request,
+                             v1::Ticket* response) override;
+  grpc::Status RecordTicketCallback(
+      grpc::ServerContext* context,
+      const v1::RecordTicketCallbackRequest* request,
+      v1::Ticket* response) override;
+  grpc::Status CloseTicket(grpc::ServerContext* context,
+                           const v1::CloseTicketRequest* request,
+                           v1::Ticket* response) override;
+  grpc::Status CancelTicket(grpc::ServerContext* context,
+                            const v1::CancelTicketRequest* request,
+                            v1::Ticket* response) override;
+  grpc::Status ReopenTicket(grpc::ServerContext* context,
+                            const v1::ReopenTicketRequest* request,
+                            v1::Ticket* response) override;
+  grpc::Status ListTicketTimeline(
+      grpc::ServerContext* context,
+      const v1::ListTicketTimelineRequest* request,
+      v1::ListTicketTimelineResponse* response) override;
+
+  grpc::Status ListTicketEvents(
+      grpc::ServerContext* context, const v1::ListTicketEventsRequest* request,
+      v1::ListTicketEventsResponse* response) override;
   grpc::Status WatchTicketEvents(
       grpc::ServerContext* context, const v1::WatchTicketEventsRequest* request,
       grpc::ServerWriter<v1::TicketEvent>* writer) override;
 
  private:
+  // The body of every lifecycle handler: MutationFromRequest(request),
+  // TicketDesk::Act, ToProto(view, response); domain field names in errors
+  // are rewritten to proto paths (ToApiFieldPaths).
+  template <typename Request>
+  grpc::Status Mutate(const Request& request, v1::Ticket* response);
+
   TicketDesk& desk_;
   const Options options_;
   std::atomic<int> watchers_{0};

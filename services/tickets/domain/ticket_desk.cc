@@ -6,19 +6,118 @@
 
 namespace steward::tickets {
 
-TicketDesk::TicketDesk(TicketRepository& repository, Clock clock)
-    : repository_(repository), clock_(std::move(clock)) {}
-
-absl::StatusOr<Ticket> TicketDesk::Register(const TicketDraft& draft,
-                                            const std::string& request_id,
-                                            const std::string& fingerprint) {
-  STEWARD_RETURN_IF_ERROR(ValidateDraft(draft));
-  return repository_.Create(draft, request_id, fingerprint, clock_());
+TicketEventType EventTypeFor(TicketAction action) {
+  switch (action) {
+    case TicketAction::kAssign:
+      return TicketEventType::kAssigned;
+    case TicketAction::kRespond:
+      return TicketEventType::kResponded;
+    case TicketAction::kStartWork:
+      return TicketEventType::kWorkStarted;
+    case TicketAction::kPause:
+      return TicketEventType::kPaused;
+    case TicketAction::kResume:
+      return TicketEventType::kResumed;
+    case TicketAction::kUpdateProgress:
+      return TicketEventType::kProgressUpdated;
+    case TicketAction::kResolve:
+      return TicketEventType::kResolved;
+    case TicketAction::kCallbackSatisfied:
+      return TicketEventType::kCalledBack;
+    case TicketAction::kCallbackUnsatisfied:
+      return TicketEventType::kReworkStarted;
+    case TicketAction::kClose:
+      return TicketEventType::kClosed;
+    case TicketAction::kCancel:
+      return TicketEventType::kCancelled;
+    case TicketAction::kReopen:
+      return TicketEventType::kReopened;
+    case TicketAction::kChangePriority:
+      return TicketEventType::kPriorityChanged;
+  }
+  return TicketEventType::kProgressUpdated;
 }
 
-absl::StatusOr<Ticket> TicketDesk::Get(const std::string& community,
-                                       int64_t id) {
-  return repository_.Get(community, id);
+namespace {
+
+ChangeOutcome ChangeOutcomeOf(const Ticket& before, const Ticket& after,
+                        TicketAction action, const TicketDeadlines& deadlines,
+                        absl::Time at) {
+  ChangeOutcome outcome{.community = after.draft.community,
+                        .kind = after.draft.kind,
+                        .priority = after.draft.priority,
+                        .action = action,
+                        .settled = ClocksSettledBy(action, deadlines, at)};
+  if (!before.responded_at.has_value() && after.responded_at.has_value()) {
+    outcome.first_response = *after.responded_at - after.create_time;
+  }
+  if (!before.resolved_at.has_value() && after.resolved_at.has_value()) {
+    outcome.resolution = *after.resolved_at - after.create_time;
+  }
+  return outcome;
+}
+
+}  // namespace
+
+TicketDesk::TicketDesk(TicketRepository& repository, Clock clock,
+                       SlaRules rules)
+    : repository_(repository),
+      clock_(std::move(clock)),
+      rules_(std::move(rules)) {}
+
+const SlaPolicy& TicketDesk::PolicyFor(const Ticket& ticket) const {
+  const SlaPolicy* policy =
+      SelectPolicy(rules_.policies, ticket.draft.community, ticket.draft.kind,
+                   ticket.draft.priority);
+  // The constructor's contract guarantees a row for every kind × priority.
+  return *policy;
+}
+
+TicketDeadlines TicketDesk::DeadlinesOf(const Ticket& ticket,
+                                        absl::Time now) const {
+  return ComputeDeadlines(ticket, PolicyFor(ticket), rules_.calendar, now);
+}
+
+TicketView TicketDesk::View(const Ticket& ticket) const {
+  return {ticket, DeadlinesOf(ticket, clock_())};
+}
+
+absl::StatusOr<TicketView> TicketDesk::Register(const TicketDraft& draft,
+                                                const std::string& request_id,
+                                                const std::string& fingerprint) {
+  STEWARD_RETURN_IF_ERROR(ValidateDraft(draft));
+  const absl::Time now = clock_();
+  TicketChange initial;
+  initial.ticket = RegisterTicket(draft, now);
+  initial.entry = {.actor = {ActorKind::kStaff, draft.received_by},
+                   .time = now,
+                   .action = TicketAction::kUpdateProgress,
+                   .from_state = TicketState::kRegistered,
+                   .to_state = TicketState::kRegistered,
+                   .note = "",
+                   .detail = "registered"};
+  initial.events.push_back({.type = TicketEventType::kCreated,
+                            .state = TicketState::kRegistered,
+                            .time = now});
+  initial.deadlines = DeadlinesOf(initial.ticket, now);
+  STEWARD_ASSIGN_OR_RETURN(Ticket stored,
+                           repository_.Create(initial, request_id, fingerprint));
+  // A replayed create returns the earlier ticket, registered at another
+  // time (compared at the microsecond precision storage keeps).
+  if (observer_ != nullptr && absl::ToUnixMicros(stored.create_time) ==
+                                  absl::ToUnixMicros(initial.ticket.create_time)) {
+    observer_->OnCommitted({.community = draft.community,
+                            .kind = draft.kind,
+                            .priority = draft.priority,
+                            .created = true});
+  }
+  return View(stored);
+}
+
+absl::StatusOr<TicketView> TicketDesk::Get(const std::string& community,
+                                           int64_t id) {
+  STEWARD_ASSIGN_OR_RETURN(Ticket ticket, repository_.Get(community, id));
+  return View(ticket);
 }
 
 absl::StatusOr<TicketPage> TicketDesk::List(const std::string& community,
@@ -27,9 +126,69 @@ absl::StatusOr<TicketPage> TicketDesk::List(const std::string& community,
   return repository_.List(community, filter, before_id, limit);
 }
 
+absl::StatusOr<TicketView> TicketDesk::Act(const std::string& community,
+                                           int64_t id, int64_t expected_version,
+                                           const std::string& request_id,
+                                           const std::string& fingerprint,
+                                           TicketCommand command) {
+  command.at = clock_();
+  std::optional<ChangeOutcome> outcome;  // set only when the change applied
+  STEWARD_ASSIGN_OR_RETURN(
+      Ticket stored,
+      repository_.Mutate(
+          community, id, expected_version, request_id, fingerprint,
+          [&](const Ticket& current) -> absl::StatusOr<TicketChange> {
+            STEWARD_ASSIGN_OR_RETURN(ActionResult result,
+                                     ApplyAction(current, command));
+            outcome = ChangeOutcomeOf(current, result.ticket, command.action,
+                                DeadlinesOf(current, result.entry.time),
+                                result.entry.time);
+            TicketChange change;
+            change.events.push_back({.type = EventTypeFor(command.action),
+                                     .state = result.ticket.state,
+                                     .time = result.entry.time});
+            change.deadlines = DeadlinesOf(result.ticket, result.entry.time);
+            change.ticket = std::move(result.ticket);
+            change.entry = std::move(result.entry);
+            return change;
+          }));
+  if (observer_ != nullptr && outcome.has_value()) {
+    observer_->OnCommitted(*outcome);
+  }
+  return View(stored);
+}
+
+absl::StatusOr<std::vector<TimelineEntry>> TicketDesk::Timeline(
+    const std::string& community, int64_t id) {
+  return repository_.ListTimeline(community, id);
+}
+
 absl::StatusOr<std::vector<TicketEvent>> TicketDesk::ListEvents(
     int64_t after_id, int limit) {
   return repository_.ListEvents(after_id, limit);
+}
+
+absl::StatusOr<std::vector<TicketEvent>> TicketDesk::FireDueEscalations(
+    int limit) {
+  const absl::Time now = clock_();
+  return repository_.FireDueEscalations(
+      now, limit, [now](const DueEscalation& due) {
+        EscalationDecision decision;
+        auto step = NextEscalation(due.clock, due.escalated, now);
+        if (step.has_value() && step->due) {
+          decision.fired = step->level;
+          auto next = NextEscalation(due.clock, step->level, now);
+          // A backlog (the engine was down) is caught up one level per pass.
+          if (next.has_value()) decision.next_fire_at = next->fire_at;
+        } else if (step.has_value()) {
+          decision.next_fire_at = step->fire_at;
+        }
+        return decision;
+      });
+}
+
+absl::StatusOr<std::optional<absl::Time>> TicketDesk::NextEscalationTime() {
+  return repository_.NextEscalationTime();
 }
 
 }  // namespace steward::tickets

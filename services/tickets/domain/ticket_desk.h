@@ -1,13 +1,22 @@
-// The tickets service's use cases, independent of gRPC and of MySQL.
-// Thread-safe when the repository is.
+// The tickets service's use cases, independent of gRPC and of MySQL: register,
+// act on and read tickets with their SLA clocks, serve the event feed and run
+// the SLA engine's escalation step. Thread-safe when the repository is.
 #ifndef STEWARD_SERVICES_TICKETS_DOMAIN_TICKET_DESK_H_
 #define STEWARD_SERVICES_TICKETS_DOMAIN_TICKET_DESK_H_
 
 #include <functional>
+#include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/calendar/business_calendar.h"
+#include "services/tickets/domain/lifecycle.h"
+#include "services/tickets/domain/sla.h"
 #include "services/tickets/domain/ticket.h"
 #include "services/tickets/domain/ticket_repository.h"
 
@@ -15,27 +24,99 @@ namespace steward::tickets {
 
 using Clock = std::function<absl::Time()>;
 
+// A ticket as the API shows it: the record and its SLA clocks now.
+struct TicketView {
+  Ticket ticket;
+  TicketDeadlines deadlines;
+};
+
+// The SLA rules in force: policy rows and the business calendar.
+struct SlaRules {
+  std::vector<SlaPolicy> policies;
+  calendar::BusinessCalendar calendar;
+};
+
+// What one committed change meant for the SLA dashboards; sent to the
+// observer after the transaction committed (never for a replayed retry).
+struct ChangeOutcome {
+  std::string community;
+  TicketKind kind = TicketKind::kInquiry;
+  Priority priority = Priority::kRoutine;
+  bool created = false;
+  std::optional<TicketAction> action;  // unset for a registration
+  // Clocks the change stopped, with their outcome.
+  std::vector<SettledClock> settled;
+  // Elapsed since registration when this change made the first response /
+  // resolved the ticket.
+  std::optional<absl::Duration> first_response;
+  std::optional<absl::Duration> resolution;
+};
+
+// Receives ChangeOutcomes (metrics). Must be thread-safe and cheap.
+class TicketObserver {
+ public:
+  virtual ~TicketObserver() = default;
+  virtual void OnCommitted(const ChangeOutcome& outcome) = 0;
+};
+
 class TicketDesk {
  public:
-  // `repository` must outlive the desk.
-  TicketDesk(TicketRepository& repository, Clock clock);
+  // `repository` must outlive the desk. `rules` must hold a policy for every
+  // kind × priority (DefaultSlaPolicies() does).
+  TicketDesk(TicketRepository& repository, Clock clock, SlaRules rules);
 
-  // Registers a ticket (see TicketRepository::Create for idempotency).
-  absl::StatusOr<Ticket> Register(const TicketDraft& draft,
-                                  const std::string& request_id,
-                                  const std::string& fingerprint);
-  absl::StatusOr<Ticket> Get(const std::string& community, int64_t id);
+  // Registers a ticket (see TicketRepository::Create for idempotency),
+  // recording its first timeline entry, its "created" event and its clocks.
+  absl::StatusOr<TicketView> Register(const TicketDraft& draft,
+                                      const std::string& request_id,
+                                      const std::string& fingerprint);
+  absl::StatusOr<TicketView> Get(const std::string& community, int64_t id);
   absl::StatusOr<TicketPage> List(const std::string& community,
                                   const TicketFilter& filter,
                                   int64_t before_id, int limit);
+  // The clocks of `ticket` as of now.
+  TicketView View(const Ticket& ticket) const;
+
+  // Applies `command` (its `at` is set to now) to ticket `id` at version
+  // `expected_version` (see TicketRepository::Mutate for retries, stale
+  // versions and NOT_FOUND; lifecycle.h for the rules).
+  absl::StatusOr<TicketView> Act(const std::string& community, int64_t id,
+                                 int64_t expected_version,
+                                 const std::string& request_id,
+                                 const std::string& fingerprint,
+                                 TicketCommand command);
+
+  absl::StatusOr<std::vector<TimelineEntry>> Timeline(
+      const std::string& community, int64_t id);
+
   // The event feed after `after_id` (see TicketRepository::ListEvents).
   absl::StatusOr<std::vector<TicketEvent>> ListEvents(int64_t after_id,
                                                       int limit);
 
+  // One SLA engine step: fires every escalation due now (at most `limit`
+  // clocks) and returns the events written.
+  absl::StatusOr<std::vector<TicketEvent>> FireDueEscalations(int limit);
+  // When the next escalation falls due, if any.
+  absl::StatusOr<std::optional<absl::Time>> NextEscalationTime();
+
+  // The policy row that applies to a ticket.
+  const SlaPolicy& PolicyFor(const Ticket& ticket) const;
+
+  // Set once before serving; null (the default) observes nothing. The
+  // observer must outlive the desk.
+  void SetObserver(TicketObserver* observer) { observer_ = observer; }
+
  private:
+  TicketDeadlines DeadlinesOf(const Ticket& ticket, absl::Time now) const;
+
   TicketRepository& repository_;
   Clock clock_;
+  const SlaRules rules_;
+  TicketObserver* observer_ = nullptr;
 };
+
+// The outbox event type an action produces.
+TicketEventType EventTypeFor(TicketAction action);
 
 }  // namespace steward::tickets
 

@@ -1,30 +1,77 @@
 // Where tickets are kept. The MySQL implementation lives in storage/; tests
-// use in-memory fakes.
+// use in-memory fakes with the same contract.
 #ifndef STEWARD_SERVICES_TICKETS_DOMAIN_TICKET_REPOSITORY_H_
 #define STEWARD_SERVICES_TICKETS_DOMAIN_TICKET_REPOSITORY_H_
 
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
+#include "services/tickets/domain/lifecycle.h"
+#include "services/tickets/domain/sla.h"
 #include "services/tickets/domain/ticket.h"
 #include "services/tickets/domain/ticket_event.h"
 
 namespace steward::tickets {
 
+// Everything one change writes, in one transaction: the new ticket record,
+// its timeline entry, its outbox events and its SLA clocks.
+struct TicketChange {
+  Ticket ticket;  // version is bumped by the repository
+  TimelineEntry entry;
+  // ticket_id and community are filled in by the repository.
+  std::vector<TicketEvent> events;
+  TicketDeadlines deadlines;
+};
+
+// Computes the change from the ticket as currently stored (locked).
+using ChangeFn = std::function<absl::StatusOr<TicketChange>(const Ticket&)>;
+
+// One SLA clock that reached an escalation step, as the engine claims it.
+struct DueEscalation {
+  int64_t ticket_id = 0;
+  std::string community;
+  SlaTarget target = SlaTarget::kFirstResponse;
+  TicketState state = TicketState::kRegistered;
+  ClockStatus clock;                  // as stored
+  EscalationLevel escalated = EscalationLevel::kNone;  // already fired
+};
+
+// What the engine decided for a claimed clock.
+struct EscalationDecision {
+  EscalationLevel fired = EscalationLevel::kNone;  // kNone: nothing to fire
+  // The next step's fire time, or nullopt when none remains.
+  std::optional<absl::Time> next_fire_at;
+};
+
 class TicketRepository {
  public:
   virtual ~TicketRepository() = default;
 
-  // Stores a new ticket registered at `now` together with its "created"
-  // event (one transaction), unless (community, request_id)
-  // was used before: then returns the ticket that call created when
-  // `fingerprint` matches, and INVALID_ARGUMENT (field request_id) when it
-  // does not. Safe under concurrent calls with the same request_id: exactly
-  // one ticket is created.
-  virtual absl::StatusOr<Ticket> Create(const TicketDraft& draft,
+  // Stores a new ticket (initial.ticket, id 0) with its timeline entry,
+  // events and clocks, unless (community, request_id) was used before: then
+  // returns the ticket that call created when `fingerprint` matches, and
+  // INVALID_ARGUMENT (field request_id) when it does not. Safe under
+  // concurrent calls with the same request_id: exactly one ticket is
+  // created.
+  virtual absl::StatusOr<Ticket> Create(const TicketChange& initial,
+                                        const std::string& request_id,
+                                        const std::string& fingerprint) = 0;
+
+  // Locks ticket `id` of `community` and:
+  //  - when `request_id` was already used on this ticket: returns the ticket
+  //    as it is now if `fingerprint` matches (a retry), INVALID_ARGUMENT on
+  //    request_id if not;
+  //  - when its version is not `expected_version`: ABORTED (stale etag);
+  //  - otherwise stores what `change` returns (its error is returned and
+  //    nothing is written) and returns the new ticket, version + 1.
+  // NOT_FOUND when the ticket does not exist in `community`.
+  virtual absl::StatusOr<Ticket> Mutate(const std::string& community,
+                                        int64_t id, int64_t expected_version,
                                         const std::string& request_id,
                                         const std::string& fingerprint,
-                                        absl::Time now) = 0;
+                                        const ChangeFn& change) = 0;
 
   // NOT_FOUND when no ticket `id` exists in `community`.
   virtual absl::StatusOr<Ticket> Get(const std::string& community,
@@ -36,10 +83,26 @@ class TicketRepository {
                                           const TicketFilter& filter,
                                           int64_t before_id, int limit) = 0;
 
+  // The ticket's timeline, oldest first. NOT_FOUND as Get.
+  virtual absl::StatusOr<std::vector<TimelineEntry>> ListTimeline(
+      const std::string& community, int64_t id) = 0;
+
   // Events after `after_id` in commit order, at most `limit`, stopping
   // before any id that may still be in flight (see event_feed.h).
   virtual absl::StatusOr<std::vector<TicketEvent>> ListEvents(int64_t after_id,
                                                               int limit) = 0;
+
+  // SLA engine: claims up to `limit` clocks whose next escalation step is
+  // due at `now` — rows other instances hold are skipped, never waited for —
+  // asks `decide` what to do with each, and in the same transaction records
+  // the fired level, the next fire time and one sla event per fired step.
+  // Returns the events written.
+  virtual absl::StatusOr<std::vector<TicketEvent>> FireDueEscalations(
+      absl::Time now, int limit,
+      const std::function<EscalationDecision(const DueEscalation&)>& decide) = 0;
+
+  // The earliest pending escalation fire time, if any (an index lookup).
+  virtual absl::StatusOr<std::optional<absl::Time>> NextEscalationTime() = 0;
 };
 
 }  // namespace steward::tickets

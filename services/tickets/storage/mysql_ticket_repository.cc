@@ -1,12 +1,17 @@
 #include "services/tickets/storage/mysql_ticket_repository.h"
 
+#include <cppconn/datatype.h>
 #include <cppconn/exception.h>
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 
 #include <limits>
+#include <map>
 #include <memory>
 
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "common/db/insert_once.h"
 #include "common/db/sql_values.h"
 #include "common/rpc/errors.h"
@@ -17,28 +22,148 @@
 namespace steward::tickets {
 namespace {
 
-// Reads the 15 ticket columns in the order every SELECT lists them.
-Ticket ReadTicket(sql::ResultSet& row) {
+using OptionalTime = std::optional<absl::Time>;
+
+// --- Column helpers -------------------------------------------------------
+
+void SetTime(sql::PreparedStatement& s, int i, const OptionalTime& t) {
+  if (t.has_value()) {
+    s.setDateTime(i, db::ToSqlDateTime(*t));
+  } else {
+    s.setNull(i, sql::DataType::TIMESTAMP);
+  }
+}
+
+template <typename Enum>
+void SetEnum(sql::PreparedStatement& s, int i, const std::optional<Enum>& e) {
+  if (e.has_value()) {
+    s.setInt(i, static_cast<int>(*e));
+  } else {
+    s.setNull(i, sql::DataType::TINYINT);
+  }
+}
+
+OptionalTime GetTime(sql::ResultSet& r, int i) {
+  if (r.isNull(i)) return std::nullopt;
+  return db::FromSqlDateTime(std::string(r.getString(i)));
+}
+
+absl::Time GetRequiredTime(sql::ResultSet& r, int i) {
+  return db::FromSqlDateTime(std::string(r.getString(i)));
+}
+
+template <typename Enum>
+std::optional<Enum> GetEnum(sql::ResultSet& r, int i) {
+  if (r.isNull(i)) return std::nullopt;
+  return static_cast<Enum>(r.getInt(i));
+}
+
+// Finished pauses as "start_us:end_us;..." (the column is opaque to SQL).
+std::string FormatPauses(const std::vector<PauseInterval>& pauses) {
+  std::string out;
+  for (const PauseInterval& p : pauses) {
+    absl::StrAppend(&out, out.empty() ? "" : ";", absl::ToUnixMicros(p.start),
+                    ":", absl::ToUnixMicros(p.end));
+  }
+  return out;
+}
+
+std::vector<PauseInterval> ParsePauses(absl::string_view text) {
+  std::vector<PauseInterval> pauses;
+  for (absl::string_view item : absl::StrSplit(text, ';', absl::SkipEmpty())) {
+    std::pair<absl::string_view, absl::string_view> parts =
+        absl::StrSplit(item, absl::MaxSplits(':', 1));
+    int64_t start = 0, end = 0;
+    if (absl::SimpleAtoi(parts.first, &start) &&
+        absl::SimpleAtoi(parts.second, &end)) {
+      pauses.push_back(
+          {absl::FromUnixMicros(start), absl::FromUnixMicros(end)});
+    }
+  }
+  return pauses;
+}
+
+// Binds the 22 lifecycle columns (STEWARD_TICKET_LIFECYCLE_COLUMNS) from
+// index `i`.
+void BindLifecycle(sql::PreparedStatement& s, int i, const Ticket& t) {
+  s.setString(i++, t.assignee);
+  s.setString(i++, t.first_responder);
+  SetTime(s, i++, t.responded_at);
+  SetTime(s, i++, t.work_started_at);
+  SetTime(s, i++, t.resolved_at);
+  SetTime(s, i++, t.called_back_at);
+  SetTime(s, i++, t.closed_at);
+  SetTime(s, i++, t.cancelled_at);
+  SetTime(s, i++, t.last_progress_at);
+  SetTime(s, i++, t.reworked_at);
+  SetEnum(s, i++, t.paused_from);
+  SetTime(s, i++, t.paused_at);
+  SetEnum(s, i++, t.pause_reason);
+  s.setString(i++, FormatPauses(t.pauses));
+  s.setInt(i++, t.rework_count);
+  s.setString(i++, t.resolution);
+  s.setInt64(i++, t.charges_minor);
+  s.setInt(i++, t.satisfaction);
+  if (t.satisfied.has_value()) {
+    s.setInt(i++, *t.satisfied ? 1 : 0);
+  } else {
+    s.setNull(i++, sql::DataType::TINYINT);
+  }
+  s.setString(i++, t.callback_comment);
+  SetEnum(s, i++, t.cancel_reason);
+  s.setString(i++, t.summary);
+}
+
+// Reads the STEWARD_TICKET_COLUMNS of the current row.
+Ticket ReadTicket(sql::ResultSet& r) {
   Ticket t;
-  t.id = row.getInt64(1);
-  t.draft.community = row.getString(2);
-  t.draft.kind = static_cast<TicketKind>(row.getInt(3));
-  t.draft.priority = static_cast<Priority>(row.getInt(4));
-  t.draft.channel = static_cast<Channel>(row.getInt(5));
-  t.draft.line = static_cast<Line>(row.getInt(6));
-  t.draft.location.building = row.getString(7);
-  t.draft.location.unit = row.getString(8);
-  t.draft.location.room = row.getString(9);
-  t.draft.location.detail = row.getString(10);
-  t.draft.description = row.getString(11);
-  t.state = static_cast<TicketState>(row.getInt(12));
-  t.version = row.getInt64(13);
-  t.create_time = db::FromSqlDateTime(std::string(row.getString(14)));
-  t.update_time = db::FromSqlDateTime(std::string(row.getString(15)));
+  t.id = r.getInt64(1);
+  t.draft.community = r.getString(2);
+  t.draft.kind = static_cast<TicketKind>(r.getInt(3));
+  t.draft.priority = static_cast<Priority>(r.getInt(4));
+  t.draft.channel = static_cast<Channel>(r.getInt(5));
+  t.draft.line = static_cast<Line>(r.getInt(6));
+  t.draft.location.building = r.getString(7);
+  t.draft.location.unit = r.getString(8);
+  t.draft.location.room = r.getString(9);
+  t.draft.location.detail = r.getString(10);
+  t.draft.description = r.getString(11);
+  t.state = static_cast<TicketState>(r.getInt(12));
+  t.version = r.getInt64(13);
+  t.create_time = GetRequiredTime(r, 14);
+  t.update_time = GetRequiredTime(r, 15);
+  t.draft.received_by = r.getString(16);
+  int i = 17;
+  t.assignee = r.getString(i++);
+  t.first_responder = r.getString(i++);
+  t.responded_at = GetTime(r, i++);
+  t.work_started_at = GetTime(r, i++);
+  t.resolved_at = GetTime(r, i++);
+  t.called_back_at = GetTime(r, i++);
+  t.closed_at = GetTime(r, i++);
+  t.cancelled_at = GetTime(r, i++);
+  t.last_progress_at = GetTime(r, i++);
+  t.reworked_at = GetTime(r, i++);
+  t.paused_from = GetEnum<TicketState>(r, i++);
+  t.paused_at = GetTime(r, i++);
+  t.pause_reason = GetEnum<PauseReason>(r, i++);
+  t.pauses = ParsePauses(std::string(r.getString(i++)));
+  t.rework_count = r.getInt(i++);
+  t.resolution = r.getString(i++);
+  t.charges_minor = r.getInt64(i++);
+  t.satisfaction = r.getInt(i++);
+  if (!r.isNull(i)) t.satisfied = r.getInt(i) != 0;
+  ++i;
+  t.callback_comment = r.getString(i++);
+  t.cancel_reason = GetEnum<CancelReason>(r, i++);
+  t.summary = r.getString(i++);
   return t;
 }
 
-// Appends one event to the outbox, in the caller's transaction.
+constexpr int kFingerprintColumn = 39;  // after the 38 ticket columns
+
+// --- Writers shared by Create and Mutate ----------------------------------
+
 void InsertEvent(db::Connection& conn, const TicketEvent& event) {
   sql::PreparedStatement& insert = conn.Prepare(sql_text::kInsertEvent);
   insert.setInt64(1, event.ticket_id);
@@ -51,27 +176,111 @@ void InsertEvent(db::Connection& conn, const TicketEvent& event) {
   insert.executeUpdate();
 }
 
+void InsertTimeline(db::Connection& conn, int64_t ticket_id,
+                    const TimelineEntry& e) {
+  sql::PreparedStatement& insert = conn.Prepare(sql_text::kInsertTimeline);
+  insert.setInt64(1, ticket_id);
+  insert.setDateTime(2, db::ToSqlDateTime(e.time));
+  insert.setInt(3, static_cast<int>(e.actor.kind));
+  insert.setString(4, e.actor.id);
+  insert.setInt(5, static_cast<int>(e.action));
+  insert.setInt(6, static_cast<int>(e.from_state));
+  insert.setInt(7, static_cast<int>(e.to_state));
+  insert.setString(8, e.note);
+  insert.setString(9, e.detail);
+  insert.executeUpdate();
+}
+
+// Writes the ticket's clocks: started ones are upserted with the level
+// already fired for the same run (a clock that restarted starts again from
+// none) and their next escalation time; clocks not started are removed.
+void WriteClocks(db::Connection& conn, const Ticket& ticket,
+                 const TicketDeadlines& deadlines, absl::Time now) {
+  std::map<int, std::pair<absl::Time, int>> previous;  // target → start, level
+  {
+    sql::PreparedStatement& select = conn.Prepare(sql_text::kSelectClockLevels);
+    select.setInt64(1, ticket.id);
+    std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
+    while (rows->next()) {
+      previous[rows->getInt(1)] = {GetRequiredTime(*rows, 2), rows->getInt(3)};
+    }
+  }
+  for (const ClockStatus& clock : deadlines.clocks) {
+    const int target = static_cast<int>(clock.target);
+    if (clock.state == ClockState::kNotStarted) {
+      if (previous.contains(target)) {
+        sql::PreparedStatement& remove = conn.Prepare(sql_text::kDeleteClock);
+        remove.setInt64(1, ticket.id);
+        remove.setInt(2, target);
+        remove.executeUpdate();
+      }
+      continue;
+    }
+    EscalationLevel escalated = EscalationLevel::kNone;
+    if (auto it = previous.find(target);
+        it != previous.end() &&
+        db::TruncateToMicros(it->second.first) ==
+            db::TruncateToMicros(clock.start)) {
+      escalated = static_cast<EscalationLevel>(it->second.second);
+    }
+    const std::optional<EscalationStep> next =
+        NextEscalation(clock, escalated, now);
+    sql::PreparedStatement& upsert = conn.Prepare(sql_text::kUpsertClock);
+    upsert.setInt64(1, ticket.id);
+    upsert.setInt(2, target);
+    upsert.setString(3, ticket.draft.community);
+    upsert.setInt(4, static_cast<int>(ticket.state));
+    upsert.setInt(5, static_cast<int>(clock.mode));
+    upsert.setInt(6, static_cast<int>(clock.state));
+    upsert.setInt64(7, absl::ToInt64Microseconds(clock.length));
+    upsert.setDateTime(8, db::ToSqlDateTime(clock.start));
+    upsert.setDateTime(9, db::ToSqlDateTime(clock.due));
+    upsert.setDateTime(10, db::ToSqlDateTime(clock.handler_warning_at));
+    upsert.setDateTime(11, db::ToSqlDateTime(clock.supervisor_warning_at));
+    SetTime(upsert, 12, clock.stop);
+    upsert.setInt(13, static_cast<int>(escalated));
+    SetTime(upsert, 14,
+            next.has_value() ? OptionalTime(next->fire_at) : std::nullopt);
+    upsert.executeUpdate();
+  }
+}
+
+// Events, timeline and clocks of a change to ticket `ticket`.
+void WriteChange(db::Connection& conn, const Ticket& ticket,
+                 const TicketChange& change) {
+  InsertTimeline(conn, ticket.id, change.entry);
+  for (TicketEvent event : change.events) {
+    event.ticket_id = ticket.id;
+    event.community = ticket.draft.community;
+    InsertEvent(conn, event);
+  }
+  WriteClocks(conn, ticket, change.deadlines, change.entry.time);
+}
+
 }  // namespace
 
 MysqlTicketRepository::MysqlTicketRepository(db::ConnectionPool& pool,
                                              absl::Duration event_settle)
     : create_(pool, "tickets_create"),
+      mutate_(pool, "tickets_mutate"),
       get_(pool, "tickets_get"),
       list_(pool, "tickets_list"),
+      timeline_(pool, "tickets_timeline"),
       list_events_(pool, "tickets_list_events"),
+      fire_(pool, "tickets_fire_escalations"),
+      next_fire_(pool, "tickets_next_escalation"),
       event_settle_(event_settle) {}
 
 absl::StatusOr<Ticket> MysqlTicketRepository::Create(
-    const TicketDraft& draft, const std::string& request_id,
-    const std::string& fingerprint, absl::Time now) {
-  Ticket ticket;
-  ticket.draft = draft;
-  ticket.state = TicketState::kRegistered;
+    const TicketChange& initial, const std::string& request_id,
+    const std::string& fingerprint) {
+  Ticket ticket = initial.ticket;
   ticket.version = 1;
-  ticket.create_time = ticket.update_time = db::TruncateToMicros(now);
+  ticket.create_time = db::TruncateToMicros(ticket.create_time);
+  ticket.update_time = db::TruncateToMicros(ticket.update_time);
   absl::Status status = create_.Run([&](db::Connection& conn) -> absl::Status {
     db::Transaction transaction(conn);
-    const std::string stamp = db::ToSqlDateTime(ticket.create_time);
+    const TicketDraft& draft = ticket.draft;
     sql::PreparedStatement& insert = conn.Prepare(sql_text::kInsertTicket);
     insert.setString(1, draft.community);
     insert.setInt(2, static_cast<int>(draft.kind));
@@ -83,11 +292,16 @@ absl::StatusOr<Ticket> MysqlTicketRepository::Create(
     insert.setString(8, draft.location.room);
     insert.setString(9, draft.location.detail);
     insert.setString(10, draft.description);
-    insert.setInt(11, static_cast<int>(TicketState::kRegistered));
-    insert.setString(12, request_id);
-    insert.setString(13, fingerprint);
-    insert.setDateTime(14, stamp);
-    insert.setDateTime(15, stamp);
+    insert.setString(11, draft.received_by);
+    insert.setInt(12, static_cast<int>(ticket.state));
+    insert.setString(13, request_id);
+    insert.setString(14, fingerprint);
+    insert.setDateTime(15, db::ToSqlDateTime(ticket.create_time));
+    insert.setDateTime(16, db::ToSqlDateTime(ticket.update_time));
+    insert.setString(17, initial.deadlines.policy_id);
+    insert.setInt64(18, initial.deadlines.policy_version);
+    insert.setString(19, initial.deadlines.calendar_fingerprint);
+    BindLifecycle(insert, 20, ticket);
     STEWARD_ASSIGN_OR_RETURN(
         const int64_t id,
         db::InsertOnce(
@@ -100,22 +314,90 @@ absl::StatusOr<Ticket> MysqlTicketRepository::Create(
               std::unique_ptr<sql::ResultSet> row(select.executeQuery());
               if (!row->next()) return std::nullopt;
               ticket = ReadTicket(*row);
-              return std::string(row->getString(16));
+              return std::string(row->getString(kFingerprintColumn));
             },
             fingerprint, "ticket", "concurrent create conflict; retry"));
     if (id > 0) {
       ticket.id = id;
-      InsertEvent(conn, {.ticket_id = id,
-                         .community = draft.community,
-                         .type = TicketEventType::kCreated,
-                         .state = TicketState::kRegistered,
-                         .time = ticket.create_time});
+      WriteChange(conn, ticket, initial);
     }
     transaction.Commit();
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
   return ticket;
+}
+
+absl::StatusOr<Ticket> MysqlTicketRepository::Mutate(
+    const std::string& community, int64_t id, int64_t expected_version,
+    const std::string& request_id, const std::string& fingerprint,
+    const ChangeFn& change) {
+  Ticket result;
+  absl::Status status = mutate_.Run([&](db::Connection& conn) -> absl::Status {
+    db::Transaction transaction(conn);
+    Ticket current;
+    {
+      sql::PreparedStatement& select =
+          conn.Prepare(sql_text::kSelectTicketForUpdate);
+      select.setString(1, community);
+      select.setInt64(2, id);
+      std::unique_ptr<sql::ResultSet> row(select.executeQuery());
+      if (!row->next()) {
+        return absl::NotFoundError("ticket not found in this community");
+      }
+      current = ReadTicket(*row);
+    }
+    {
+      sql::PreparedStatement& seen = conn.Prepare(sql_text::kSelectMutation);
+      seen.setInt64(1, id);
+      seen.setString(2, request_id);
+      std::unique_ptr<sql::ResultSet> row(seen.executeQuery());
+      if (row->next()) {
+        if (row->getString(1) != fingerprint) {
+          return rpc::InvalidField(
+              "header.request_id",
+              "already used for a different change; use a new request_id");
+        }
+        result = current;  // a retry: answer with the ticket as it is now
+        return absl::OkStatus();
+      }
+    }
+    if (current.version != expected_version) {
+      return absl::AbortedError(absl::StrCat(
+          "the ticket changed since you read it (etag W/", expected_version,
+          ", now W/", current.version, "); read it again and retry"));
+    }
+    STEWARD_ASSIGN_OR_RETURN(TicketChange next, change(current));
+    Ticket& t = next.ticket;
+    t.id = current.id;
+    t.version = current.version + 1;
+    t.update_time = db::TruncateToMicros(t.update_time);
+    sql::PreparedStatement& update = conn.Prepare(sql_text::kUpdateTicket);
+    update.setInt(1, static_cast<int>(t.draft.priority));
+    update.setInt(2, static_cast<int>(t.state));
+    update.setDateTime(3, db::ToSqlDateTime(t.update_time));
+    update.setString(4, next.deadlines.policy_id);
+    update.setInt64(5, next.deadlines.policy_version);
+    update.setString(6, next.deadlines.calendar_fingerprint);
+    BindLifecycle(update, 7, t);
+    update.setInt64(29, id);
+    update.setInt64(30, expected_version);
+    if (update.executeUpdate() != 1) {
+      return absl::AbortedError("the ticket changed concurrently; retry");
+    }
+    WriteChange(conn, t, next);
+    sql::PreparedStatement& record = conn.Prepare(sql_text::kInsertMutation);
+    record.setInt64(1, id);
+    record.setString(2, request_id);
+    record.setString(3, fingerprint);
+    record.setDateTime(4, db::ToSqlDateTime(t.update_time));
+    record.executeUpdate();
+    transaction.Commit();
+    result = std::move(t);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return result;
 }
 
 absl::StatusOr<Ticket> MysqlTicketRepository::Get(const std::string& community,
@@ -170,6 +452,34 @@ absl::StatusOr<TicketPage> MysqlTicketRepository::List(
   return page;
 }
 
+absl::StatusOr<std::vector<TimelineEntry>> MysqlTicketRepository::ListTimeline(
+    const std::string& community, int64_t id) {
+  // The ticket must exist in this community (tenancy), then its entries.
+  STEWARD_RETURN_IF_ERROR(Get(community, id).status());
+  std::vector<TimelineEntry> entries;
+  absl::Status status = timeline_.Run([&](db::Connection& conn) {
+    sql::PreparedStatement& select = conn.Prepare(sql_text::kListTimeline);
+    select.setInt64(1, id);
+    std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
+    entries.clear();
+    while (rows->next()) {
+      TimelineEntry e;
+      e.time = GetRequiredTime(*rows, 1);
+      e.actor.kind = static_cast<ActorKind>(rows->getInt(2));
+      e.actor.id = rows->getString(3);
+      e.action = static_cast<TicketAction>(rows->getInt(4));
+      e.from_state = static_cast<TicketState>(rows->getInt(5));
+      e.to_state = static_cast<TicketState>(rows->getInt(6));
+      e.note = rows->getString(7);
+      e.detail = rows->getString(8);
+      entries.push_back(std::move(e));
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return entries;
+}
+
 absl::StatusOr<std::vector<TicketEvent>> MysqlTicketRepository::ListEvents(
     int64_t after_id, int limit) {
   std::vector<TicketEvent> events;
@@ -191,7 +501,7 @@ absl::StatusOr<std::vector<TicketEvent>> MysqlTicketRepository::ListEvents(
       e.state = static_cast<TicketState>(rows->getInt(5));
       e.sla_target = rows->getInt(6);
       e.escalation_level = rows->getInt(7);
-      e.time = db::FromSqlDateTime(std::string(rows->getString(8)));
+      e.time = GetRequiredTime(*rows, 8);
       feed.push_back({e.id, now - absl::Microseconds(rows->getInt64(9))});
       events.push_back(std::move(e));
     }
@@ -200,6 +510,86 @@ absl::StatusOr<std::vector<TicketEvent>> MysqlTicketRepository::ListEvents(
   if (!status.ok()) return status;
   events.resize(DeliverablePrefix(after_id, feed, absl::Now(), event_settle_));
   return events;
+}
+
+absl::StatusOr<std::vector<TicketEvent>>
+MysqlTicketRepository::FireDueEscalations(
+    absl::Time now, int limit,
+    const std::function<EscalationDecision(const DueEscalation&)>& decide) {
+  std::vector<TicketEvent> fired;
+  absl::Status status = fire_.Run([&](db::Connection& conn) -> absl::Status {
+    fired.clear();
+    db::Transaction transaction(conn);
+    std::vector<DueEscalation> due;
+    {
+      sql::PreparedStatement& claim = conn.Prepare(sql_text::kClaimDueClocks);
+      claim.setDateTime(1, db::ToSqlDateTime(now));
+      claim.setInt(2, limit);
+      std::unique_ptr<sql::ResultSet> rows(claim.executeQuery());
+      while (rows->next()) {
+        DueEscalation d;
+        d.ticket_id = rows->getInt64(1);
+        d.target = static_cast<SlaTarget>(rows->getInt(2));
+        d.community = rows->getString(3);
+        d.state = static_cast<TicketState>(rows->getInt(4));
+        d.clock.target = d.target;
+        d.clock.mode = static_cast<calendar::ClockMode>(rows->getInt(5));
+        d.clock.state = static_cast<ClockState>(rows->getInt(6));
+        d.clock.length = absl::Microseconds(rows->getInt64(7));
+        d.clock.start = GetRequiredTime(*rows, 8);
+        d.clock.due = GetRequiredTime(*rows, 9);
+        d.clock.handler_warning_at = GetRequiredTime(*rows, 10);
+        d.clock.supervisor_warning_at = GetRequiredTime(*rows, 11);
+        d.clock.stop = GetTime(*rows, 12);
+        d.escalated = static_cast<EscalationLevel>(rows->getInt(13));
+        due.push_back(std::move(d));
+      }
+    }
+    for (const DueEscalation& d : due) {
+      const EscalationDecision decision = decide(d);
+      const EscalationLevel level = decision.fired != EscalationLevel::kNone
+                                        ? decision.fired
+                                        : d.escalated;
+      sql::PreparedStatement& update =
+          conn.Prepare(sql_text::kUpdateClockEscalation);
+      update.setInt(1, static_cast<int>(level));
+      SetTime(update, 2, decision.next_fire_at);
+      update.setInt64(3, d.ticket_id);
+      update.setInt(4, static_cast<int>(d.target));
+      update.executeUpdate();
+      if (decision.fired == EscalationLevel::kNone) continue;
+      TicketEvent event{
+          .ticket_id = d.ticket_id,
+          .community = d.community,
+          .type = decision.fired == EscalationLevel::kManager
+                      ? TicketEventType::kSlaBreached
+                      : TicketEventType::kSlaWarning,
+          .state = d.state,
+          .sla_target = static_cast<int>(d.target),
+          .escalation_level = static_cast<int>(decision.fired),
+          .time = now};
+      InsertEvent(conn, event);
+      fired.push_back(std::move(event));
+    }
+    transaction.Commit();
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return fired;
+}
+
+absl::StatusOr<std::optional<absl::Time>>
+MysqlTicketRepository::NextEscalationTime() {
+  std::optional<absl::Time> next;
+  absl::Status status = next_fire_.Run([&](db::Connection& conn) {
+    std::unique_ptr<sql::ResultSet> row(
+        conn.Prepare(sql_text::kNextFireTime).executeQuery());
+    next.reset();
+    if (row->next()) next = GetTime(*row, 1);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return next;
 }
 
 }  // namespace steward::tickets

@@ -10,6 +10,8 @@ namespace steward::tickets {
 // Thread-safe; `pool` must outlive it.
 class MysqlTicketRepository : public TicketRepository {
  public:
+  static constexpr absl::Duration kDefaultEventSettle = absl::Seconds(5);
+
   // `event_settle`: how long a gap in event ids may stay open before the
   // feed treats it as a rolled-back transaction (longer than any
   // transaction may run).
@@ -17,25 +19,38 @@ class MysqlTicketRepository : public TicketRepository {
       db::ConnectionPool& pool,
       absl::Duration event_settle = kDefaultEventSettle);
 
-  static constexpr absl::Duration kDefaultEventSettle = absl::Seconds(5);
-
-  absl::StatusOr<Ticket> Create(const TicketDraft& draft,
+  absl::StatusOr<Ticket> Create(const TicketChange& initial,
+                                const std::string& request_id,
+                                const std::string& fingerprint) override;
+  absl::StatusOr<Ticket> Mutate(const std::string& community, int64_t id,
+                                int64_t expected_version,
                                 const std::string& request_id,
                                 const std::string& fingerprint,
-                                absl::Time now) override;
+                                const ChangeFn& change) override;
   absl::StatusOr<Ticket> Get(const std::string& community,
                              int64_t id) override;
   absl::StatusOr<TicketPage> List(const std::string& community,
                                   const TicketFilter& filter,
                                   int64_t before_id, int limit) override;
+  absl::StatusOr<std::vector<TimelineEntry>> ListTimeline(
+      const std::string& community, int64_t id) override;
   absl::StatusOr<std::vector<TicketEvent>> ListEvents(int64_t after_id,
                                                       int limit) override;
+  absl::StatusOr<std::vector<TicketEvent>> FireDueEscalations(
+      absl::Time now, int limit,
+      const std::function<EscalationDecision(const DueEscalation&)>& decide)
+      override;
+  absl::StatusOr<std::optional<absl::Time>> NextEscalationTime() override;
 
  private:
   db::Operation create_;
+  db::Operation mutate_;
   db::Operation get_;
   db::Operation list_;
+  db::Operation timeline_;
   db::Operation list_events_;
+  db::Operation fire_;
+  db::Operation next_fire_;
   const absl::Duration event_settle_;
 };
 

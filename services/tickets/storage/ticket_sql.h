@@ -1,37 +1,83 @@
 // Every SQL statement of the tickets service, as named constants. Prepared
-// statements only: values are always bound through ? placeholders.
+// statements only: values are always bound through ? placeholders. Column
+// lists are macros so each statement is one compile-time literal.
 #ifndef STEWARD_SERVICES_TICKETS_STORAGE_TICKET_SQL_H_
 #define STEWARD_SERVICES_TICKETS_STORAGE_TICKET_SQL_H_
 
 namespace steward::tickets::sql_text {
 
+// The 38 columns ReadTicket reads, in order.
+#define STEWARD_TICKET_COLUMNS                                               \
+  "id, community_id, kind, priority, channel, line, building, unit, room,"   \
+  " location_detail, description, state, version, create_time, update_time," \
+  " received_by, " STEWARD_TICKET_LIFECYCLE_COLUMNS
+
+// The 22 lifecycle columns BindLifecycle binds, in order.
+#define STEWARD_TICKET_LIFECYCLE_COLUMNS                                     \
+  "assignee, first_responder, responded_at, work_started_at, resolved_at,"   \
+  " called_back_at, closed_at, cancelled_at, last_progress_at, reworked_at," \
+  " paused_from, paused_at, pause_reason, pauses, rework_count, resolution," \
+  " charges_minor, satisfaction, satisfied, callback_comment, cancel_reason," \
+  " summary"
 
 inline constexpr char kInsertTicket[] =
     "INSERT INTO tickets (community_id, kind, priority, channel, line,"
-    " building, unit, room, location_detail, description, state, version,"
-    " request_id, request_fingerprint, create_time, update_time)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)";
+    " building, unit, room, location_detail, description, received_by, state,"
+    " version, request_id, request_fingerprint, create_time, update_time,"
+    " sla_policy_id, sla_policy_version, calendar_version, "
+    STEWARD_TICKET_LIFECYCLE_COLUMNS
+    ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?,"
+    " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+inline constexpr char kUpdateTicket[] =
+    "UPDATE tickets SET priority = ?, state = ?, version = version + 1,"
+    " update_time = ?, sla_policy_id = ?, sla_policy_version = ?,"
+    " calendar_version = ?, assignee = ?, first_responder = ?,"
+    " responded_at = ?, work_started_at = ?, resolved_at = ?,"
+    " called_back_at = ?, closed_at = ?, cancelled_at = ?,"
+    " last_progress_at = ?, reworked_at = ?, paused_from = ?, paused_at = ?,"
+    " pause_reason = ?, pauses = ?, rework_count = ?, resolution = ?,"
+    " charges_minor = ?, satisfaction = ?, satisfied = ?,"
+    " callback_comment = ?, cancel_reason = ?, summary = ?"
+    " WHERE id = ? AND version = ?";
 
 inline constexpr char kSelectByRequest[] =
-    "SELECT id, community_id, kind, priority, channel, line, building, unit,"
-    " room, location_detail, description, state, version, create_time,"
-    " update_time, request_fingerprint"
+    "SELECT " STEWARD_TICKET_COLUMNS ", request_fingerprint"
     " FROM tickets WHERE community_id = ? AND request_id = ?";
 
 inline constexpr char kSelectTicket[] =
-    "SELECT id, community_id, kind, priority, channel, line, building, unit,"
-    " room, location_detail, description, state, version, create_time,"
-    " update_time FROM tickets WHERE community_id = ? AND id = ?";
+    "SELECT " STEWARD_TICKET_COLUMNS
+    " FROM tickets WHERE community_id = ? AND id = ?";
+
+inline constexpr char kSelectTicketForUpdate[] =
+    "SELECT " STEWARD_TICKET_COLUMNS
+    " FROM tickets WHERE community_id = ? AND id = ? FOR UPDATE";
 
 // Filters are optional: 0 means "any".
 inline constexpr char kListTickets[] =
-    "SELECT id, community_id, kind, priority, channel, line, building, unit,"
-    " room, location_detail, description, state, version, create_time,"
-    " update_time FROM tickets"
+    "SELECT " STEWARD_TICKET_COLUMNS
+    " FROM tickets"
     " WHERE community_id = ? AND id < ?"
     " AND (? = 0 OR state = ?) AND (? = 0 OR kind = ?)"
     " AND (? = 0 OR priority = ?)"
     " ORDER BY id DESC LIMIT ?";
+
+inline constexpr char kSelectMutation[] =
+    "SELECT request_fingerprint FROM ticket_mutations"
+    " WHERE ticket_id = ? AND request_id = ?";
+
+inline constexpr char kInsertMutation[] =
+    "INSERT INTO ticket_mutations (ticket_id, request_id, request_fingerprint,"
+    " create_time) VALUES (?, ?, ?, ?)";
+
+inline constexpr char kInsertTimeline[] =
+    "INSERT INTO ticket_timeline (ticket_id, entry_time, actor_kind, actor_id,"
+    " action, from_state, to_state, note, detail)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+inline constexpr char kListTimeline[] =
+    "SELECT entry_time, actor_kind, actor_id, action, from_state, to_state,"
+    " note, detail FROM ticket_timeline WHERE ticket_id = ? ORDER BY id";
 
 inline constexpr char kInsertEvent[] =
     "INSERT INTO ticket_events (ticket_id, community_id, type, state,"
@@ -43,6 +89,41 @@ inline constexpr char kListEvents[] =
     " escalation_level, event_time,"
     " TIMESTAMPDIFF(MICROSECOND, written_at, CURRENT_TIMESTAMP(6))"
     " FROM ticket_events WHERE id > ? ORDER BY id LIMIT ?";
+
+inline constexpr char kSelectClockLevels[] =
+    "SELECT target, start_at, escalated FROM sla_clocks WHERE ticket_id = ?";
+
+inline constexpr char kUpsertClock[] =
+    "INSERT INTO sla_clocks (ticket_id, target, community_id, ticket_state,"
+    " mode, state, length_us, start_at, due_at, handler_warning_at,"
+    " supervisor_warning_at, stop_at, escalated, next_fire_at)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " ON DUPLICATE KEY UPDATE ticket_state = VALUES(ticket_state),"
+    " mode = VALUES(mode), state = VALUES(state),"
+    " length_us = VALUES(length_us), start_at = VALUES(start_at),"
+    " due_at = VALUES(due_at),"
+    " handler_warning_at = VALUES(handler_warning_at),"
+    " supervisor_warning_at = VALUES(supervisor_warning_at),"
+    " stop_at = VALUES(stop_at), escalated = VALUES(escalated),"
+    " next_fire_at = VALUES(next_fire_at)";
+
+inline constexpr char kDeleteClock[] =
+    "DELETE FROM sla_clocks WHERE ticket_id = ? AND target = ?";
+
+// Rows another engine instance holds are skipped, not waited for.
+inline constexpr char kClaimDueClocks[] =
+    "SELECT ticket_id, target, community_id, ticket_state, mode, state,"
+    " length_us, start_at, due_at, handler_warning_at, supervisor_warning_at,"
+    " stop_at, escalated FROM sla_clocks"
+    " WHERE next_fire_at <= ? ORDER BY next_fire_at LIMIT ?"
+    " FOR UPDATE SKIP LOCKED";
+
+inline constexpr char kUpdateClockEscalation[] =
+    "UPDATE sla_clocks SET escalated = ?, next_fire_at = ?"
+    " WHERE ticket_id = ? AND target = ?";
+
+inline constexpr char kNextFireTime[] =
+    "SELECT MIN(next_fire_at) FROM sla_clocks";
 
 }  // namespace steward::tickets::sql_text
 

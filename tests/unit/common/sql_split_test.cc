@@ -52,6 +52,8 @@ TEST(SqlValuesTest, DateTimeRoundTripsAtMicrosecondPrecision) {
             absl::FromUnixSeconds(1791538400));
   EXPECT_EQ(FromSqlDateTime("garbage"), absl::InfinitePast());
   EXPECT_EQ(TruncateToMicros(t + absl::Nanoseconds(999)), t);
+  EXPECT_EQ(ToSqlDateTime(absl::InfiniteFuture()), "9999-12-31 23:59:59.999999");
+  EXPECT_EQ(ToSqlDateTime(absl::InfinitePast()), "1000-01-01 00:00:00.000000");
 }
 
 }  // namespace

@@ -1,11 +1,18 @@
 // An in-memory TicketRepository with the same contract as the MySQL one, for
-// service tests.
+// service tests: idempotent Create and Mutate, optimistic versions, timeline,
+// event outbox and the SLA escalation index. Thread-safe (one mutex; `change`
+// and `decide` callbacks run under it and must not call back in).
 #ifndef STEWARD_TESTS_UNIT_TICKETS_FAKE_TICKET_REPOSITORY_H_
 #define STEWARD_TESTS_UNIT_TICKETS_FAKE_TICKET_REPOSITORY_H_
 
+#include <algorithm>
+#include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "common/rpc/errors.h"
 #include "services/tickets/domain/ticket_repository.h"
@@ -14,50 +21,77 @@ namespace steward::tickets {
 
 class FakeTicketRepository : public TicketRepository {
  public:
-  absl::StatusOr<Ticket> Create(const TicketDraft& draft,
+  absl::StatusOr<Ticket> Create(const TicketChange& initial,
+                                const std::string& request_id,
+                                const std::string& fingerprint) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    const std::string& community = initial.ticket.draft.community;
+    auto key = std::make_pair(community, request_id);
+    if (auto it = creates_.find(key); it != creates_.end()) {
+      if (it->second.second != fingerprint) {
+        return rpc::InvalidField("request_id",
+                                 "already used with another request");
+      }
+      return tickets_.at(it->second.first).ticket;
+    }
+    Stored& s = tickets_[++last_id_];
+    s.ticket = initial.ticket;
+    s.ticket.id = last_id_;
+    creates_[key] = {last_id_, fingerprint};
+    WriteLocked(s, initial);
+    return s.ticket;
+  }
+
+  absl::StatusOr<Ticket> Mutate(const std::string& community, int64_t id,
+                                int64_t expected_version,
                                 const std::string& request_id,
                                 const std::string& fingerprint,
-                                absl::Time now) override {
+                                const ChangeFn& change) override {
     std::lock_guard<std::mutex> lock(mu_);
-    auto key = std::make_pair(draft.community, request_id);
-    if (auto it = by_request_.find(key); it != by_request_.end()) {
-      if (it->second.second != fingerprint) {
-        return rpc::InvalidField("request_id", "already used");
-      }
-      return tickets_.at(it->second.first);
+    auto it = tickets_.find(id);
+    if (it == tickets_.end() ||
+        it->second.ticket.draft.community != community) {
+      return absl::NotFoundError("ticket not found");
     }
-    Ticket t;
-    t.id = ++last_id_;
-    t.draft = draft;
-    t.create_time = t.update_time = now;
-    tickets_[t.id] = t;
-    by_request_[key] = {t.id, fingerprint};
-    events_.push_back({.id = static_cast<int64_t>(events_.size()) + 1,
-                       .ticket_id = t.id,
-                       .community = draft.community,
-                       .type = TicketEventType::kCreated,
-                       .state = t.state,
-                       .time = now});
-    return t;
+    Stored& s = it->second;
+    if (auto used = s.request_ids.find(request_id);
+        used != s.request_ids.end()) {
+      if (used->second != fingerprint) {
+        return rpc::InvalidField("request_id",
+                                 "already used with another request");
+      }
+      return s.ticket;
+    }
+    if (s.ticket.version != expected_version) {
+      return absl::AbortedError("the ticket changed; read it again");
+    }
+    absl::StatusOr<TicketChange> next = change(s.ticket);
+    if (!next.ok()) return next.status();
+    const int64_t version = s.ticket.version + 1;
+    s.ticket = next->ticket;
+    s.ticket.id = id;
+    s.ticket.draft.community = community;
+    s.ticket.version = version;
+    s.request_ids[request_id] = fingerprint;
+    WriteLocked(s, *next);
+    return s.ticket;
   }
 
   absl::StatusOr<Ticket> Get(const std::string& community,
                              int64_t id) override {
     std::lock_guard<std::mutex> lock(mu_);
-    auto it = tickets_.find(id);
-    if (it == tickets_.end() || it->second.draft.community != community) {
-      return absl::NotFoundError("ticket not found");
-    }
-    return it->second;
+    const Stored* s = FindLocked(community, id);
+    if (s == nullptr) return absl::NotFoundError("ticket not found");
+    return s->ticket;
   }
 
   absl::StatusOr<TicketPage> List(const std::string& community,
-                                  const TicketFilter& filter,
-                                  int64_t before_id, int limit) override {
+                                  const TicketFilter& filter, int64_t before_id,
+                                  int limit) override {
     std::lock_guard<std::mutex> lock(mu_);
     TicketPage page;
     for (auto it = tickets_.rbegin(); it != tickets_.rend(); ++it) {
-      const Ticket& t = it->second;
+      const Ticket& t = it->second.ticket;
       if (t.draft.community != community) continue;
       if (before_id > 0 && t.id >= before_id) continue;
       if (filter.state && t.state != *filter.state) continue;
@@ -72,30 +106,165 @@ class FakeTicketRepository : public TicketRepository {
     return page;
   }
 
+  absl::StatusOr<std::vector<TimelineEntry>> ListTimeline(
+      const std::string& community, int64_t id) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    const Stored* s = FindLocked(community, id);
+    if (s == nullptr) return absl::NotFoundError("ticket not found");
+    return s->timeline;
+  }
+
   absl::StatusOr<std::vector<TicketEvent>> ListEvents(int64_t after_id,
                                                       int limit) override {
     std::lock_guard<std::mutex> lock(mu_);
     std::vector<TicketEvent> out;
     for (const TicketEvent& e : events_) {
-      if (e.id > after_id && static_cast<int>(out.size()) < limit) {
-        out.push_back(e);
-      }
+      if (static_cast<int>(out.size()) == limit) break;
+      if (e.id > after_id) out.push_back(e);
     }
     return out;
   }
 
+  // Claims the index rows due at `now`, earliest first. No other instance
+  // exists here, so nothing is ever skipped.
+  absl::StatusOr<std::vector<TicketEvent>> FireDueEscalations(
+      absl::Time now, int limit,
+      const std::function<EscalationDecision(const DueEscalation&)>& decide)
+      override {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::vector<std::pair<absl::Time, std::pair<int64_t, SlaTarget>>> due;
+    for (const auto& [id, s] : tickets_) {
+      for (const auto& [target, row] : s.escalations) {
+        if (row.next_fire_at.has_value() && *row.next_fire_at <= now) {
+          due.push_back({*row.next_fire_at, {id, target}});
+        }
+      }
+    }
+    std::sort(due.begin(), due.end());
+    if (static_cast<int>(due.size()) > limit) due.resize(limit);
+    std::vector<TicketEvent> written;
+    for (const auto& [fire_at, key] : due) {
+      Stored& s = tickets_.at(key.first);
+      EscalationRow& row = s.escalations.at(key.second);
+      const EscalationDecision decision =
+          decide({.ticket_id = key.first,
+                  .community = s.ticket.draft.community,
+                  .target = key.second,
+                  .state = s.ticket.state,
+                  .clock = row.clock,
+                  .escalated = row.escalated});
+      row.next_fire_at = decision.next_fire_at;
+      if (decision.fired == EscalationLevel::kNone) continue;
+      row.escalated = decision.fired;
+      TicketEvent event{.ticket_id = key.first,
+                        .community = s.ticket.draft.community,
+                        .type = decision.fired == EscalationLevel::kManager
+                                    ? TicketEventType::kSlaBreached
+                                    : TicketEventType::kSlaWarning,
+                        .state = s.ticket.state,
+                        .sla_target = static_cast<int>(key.second),
+                        .escalation_level = static_cast<int>(decision.fired),
+                        .time = now};
+      AppendEventLocked(event);
+      written.push_back(events_.back());
+    }
+    return written;
+  }
+
+  absl::StatusOr<std::optional<absl::Time>> NextEscalationTime() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::optional<absl::Time> next;
+    for (const auto& [id, s] : tickets_) {
+      for (const auto& [target, row] : s.escalations) {
+        if (row.next_fire_at.has_value() &&
+            (!next.has_value() || *row.next_fire_at < *next)) {
+          next = row.next_fire_at;
+        }
+      }
+    }
+    return next;
+  }
+
+  // Test introspection.
   int size() {
     std::lock_guard<std::mutex> lock(mu_);
     return static_cast<int>(tickets_.size());
   }
+  // Changes stored so far (creates and mutations).
+  int writes() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return writes_;
+  }
+  int event_count() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return static_cast<int>(events_.size());
+  }
 
  private:
+  // One SLA engine index row: a clock as last stored, what fired for its
+  // current run and when the next step is due.
+  struct EscalationRow {
+    ClockStatus clock;
+    EscalationLevel escalated = EscalationLevel::kNone;
+    std::optional<absl::Time> next_fire_at;
+  };
+  struct Stored {
+    Ticket ticket;
+    std::vector<TimelineEntry> timeline;
+    std::map<std::string, std::string> request_ids;  // -> fingerprint
+    std::map<SlaTarget, EscalationRow> escalations;
+  };
+
+  Stored* FindLocked(const std::string& community, int64_t id) {
+    auto it = tickets_.find(id);
+    if (it == tickets_.end() ||
+        it->second.ticket.draft.community != community) {
+      return nullptr;
+    }
+    return &it->second;
+  }
+
+  void AppendEventLocked(TicketEvent event) {
+    event.id = static_cast<int64_t>(events_.size()) + 1;
+    events_.push_back(std::move(event));
+  }
+
+  // Writes the timeline entry, events and clocks of `change` for `s` (whose
+  // ticket is already the new record).
+  void WriteLocked(Stored& s, const TicketChange& change) {
+    ++writes_;
+    s.timeline.push_back(change.entry);
+    for (TicketEvent event : change.events) {
+      event.ticket_id = s.ticket.id;
+      event.community = s.ticket.draft.community;
+      AppendEventLocked(std::move(event));
+    }
+    std::map<SlaTarget, EscalationRow> index;
+    for (const ClockStatus& clock : change.deadlines.clocks) {
+      EscalationRow row;
+      row.clock = clock;
+      // The same run keeps what already fired; a restarted one starts over.
+      if (auto old = s.escalations.find(clock.target);
+          old != s.escalations.end() &&
+          old->second.clock.start == clock.start) {
+        row.escalated = old->second.escalated;
+      }
+      if (auto step = NextEscalation(clock, row.escalated, change.entry.time)) {
+        row.next_fire_at = step->fire_at;
+      }
+      index[clock.target] = row;
+    }
+    s.escalations = std::move(index);
+  }
+
   std::mutex mu_;
   int64_t last_id_ = 0;
-  std::map<int64_t, Ticket> tickets_;
+  int writes_ = 0;
+  std::map<int64_t, Stored> tickets_;
   std::vector<TicketEvent> events_;
+  // (community, request_id) of creates -> (ticket id, fingerprint).
   std::map<std::pair<std::string, std::string>, std::pair<int64_t, std::string>>
-      by_request_;
+      creates_;
 };
 
 }  // namespace steward::tickets

@@ -1,19 +1,53 @@
-// The tickets API edge driven directly, with an in-memory repository.
+// The tickets API edge driven directly, with an in-memory repository, the
+// default SLA policies, the Shanghai office calendar and a clock the tests
+// move by hand.
 #include "services/tickets/api/ticket_grpc_service.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
+#include "services/tickets/api/ticket_mapping.h"
+#include "services/tickets/domain/sla.h"
 #include "services/tickets/domain/ticket_desk.h"
 #include "tests/support/status_details.h"
+#include "tests/unit/calendar/test_calendars.h"
 #include "tests/unit/tickets/fake_ticket_repository.h"
 
 namespace steward::tickets {
 namespace {
 
+using ::steward::calendar::testing::At;
+using ::steward::calendar::testing::ShanghaiOffice;
+using ::steward::testing::BrokenRules;
 using ::steward::testing::ViolatedFields;
+using ::testing::ElementsAre;
+using ::testing::UnorderedElementsAre;
+
+using Fields = std::vector<std::string>;
+
+// Tuesday 13 October 2026, 10:00 in Shanghai: an ordinary working day.
+const absl::Time kT0 = At(2026, 10, 13, 10, 0);
+
+int64_t Seconds(absl::Time t) { return absl::ToUnixSeconds(t); }
+
+// The clock of `target` on `ticket`; fails the test when it is missing.
+v1::SlaClock ClockOf(const v1::Ticket& ticket, v1::SlaTarget target) {
+  for (const v1::SlaClock& clock : ticket.sla_clocks()) {
+    if (clock.target() == target) return clock;
+  }
+  ADD_FAILURE() << "no clock " << v1::SlaTarget_Name(target);
+  return {};
+}
 
 class TicketGrpcServiceTest : public ::testing::Test {
  protected:
+  template <typename Request, typename Response>
+  using Method = grpc::Status (TicketGrpcService::*)(grpc::ServerContext*,
+                                                     const Request*, Response*);
+
   v1::CreateTicketRequest Request(const std::string& request_id) {
     v1::CreateTicketRequest r;
     r.set_parent("communities/harbour-view");
@@ -27,19 +61,111 @@ class TicketGrpcServiceTest : public ::testing::Test {
     return r;
   }
 
+  // An urgent in-home repair taken on the hotline by desk-li.
+  v1::CreateTicketRequest RepairRequest(const std::string& request_id) {
+    v1::CreateTicketRequest r = Request(request_id);
+    auto* t = r.mutable_ticket();
+    t->set_kind(v1::TICKET_KIND_HOUSEHOLD_REPAIR);
+    t->set_priority(v1::PRIORITY_URGENT);
+    t->set_channel(v1::CHANNEL_HOTLINE);
+    t->set_line(common::v1::LINE_ENGINEERING);
+    t->mutable_location()->set_building("3");
+    t->mutable_location()->set_room("1201");
+    t->set_description("Kitchen pipe leaking");
+    t->set_received_by("desk-li");
+    return r;
+  }
+
   grpc::Status Create(const v1::CreateTicketRequest& r, v1::Ticket* out) {
-    grpc::ServerContext context;
-    return service_.CreateTicket(&context, &r, out);
+    return Call(&TicketGrpcService::CreateTicket, r, out);
   }
 
-  grpc::Status List(const v1::ListTicketsRequest& r, v1::ListTicketsResponse* out) {
-    grpc::ServerContext context;
-    return service_.ListTickets(&context, &r, out);
+  v1::Ticket MustCreate(const v1::CreateTicketRequest& r) {
+    v1::Ticket t;
+    const grpc::Status s = Create(r, &t);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return t;
   }
 
-  absl::Time now_ = absl::FromUnixSeconds(1791538400);
+  grpc::Status List(const v1::ListTicketsRequest& r,
+                    v1::ListTicketsResponse* out) {
+    return Call(&TicketGrpcService::ListTickets, r, out);
+  }
+
+  v1::Ticket MustGet(const std::string& name) {
+    v1::GetTicketRequest get;
+    get.set_name(name);
+    v1::Ticket t;
+    EXPECT_TRUE(Call(&TicketGrpcService::GetTicket, get, &t).ok());
+    return t;
+  }
+
+  std::vector<v1::TimelineEntry> Timeline(const std::string& name) {
+    v1::ListTicketTimelineRequest r;
+    r.set_name(name);
+    v1::ListTicketTimelineResponse out;
+    const grpc::Status s =
+        Call(&TicketGrpcService::ListTicketTimeline, r, &out);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return {out.entries().begin(), out.entries().end()};
+  }
+
+  template <typename Request, typename Response>
+  grpc::Status Call(Method<Request, Response> method, const Request& r,
+                    Response* out) {
+    grpc::ServerContext context;
+    return (service_.*method)(&context, &r, out);
+  }
+
+  // A lifecycle request acting on `ticket` as last read.
+  template <typename Request>
+  static Request On(const v1::Ticket& ticket, const std::string& request_id,
+                    const std::string& actor = "desk-li") {
+    Request r;
+    r.mutable_header()->set_name(ticket.name());
+    r.mutable_header()->set_etag(ticket.etag());
+    r.mutable_header()->set_request_id(request_id);
+    r.mutable_header()->set_actor(actor);
+    return r;
+  }
+
+  // Runs a lifecycle call that must succeed and returns the ticket after it.
+  template <typename Request>
+  v1::Ticket Must(Method<Request, v1::Ticket> method, const Request& r) {
+    v1::Ticket out;
+    const grpc::Status s = Call(method, r, &out);
+    EXPECT_TRUE(s.ok()) << s.error_code() << " " << s.error_message();
+    return out;
+  }
+
+  // Moves a new inquiry (no callback needed) to kClosed.
+  v1::Ticket ClosedInquiry() {
+    v1::CreateTicketRequest create = Request("inq");
+    create.mutable_ticket()->set_kind(v1::TICKET_KIND_INQUIRY);
+    v1::Ticket t = MustCreate(create);
+    t = Must(&TicketGrpcService::RespondTicket,
+             On<v1::RespondTicketRequest>(t, "inq-1"));
+    auto resolve = On<v1::ResolveTicketRequest>(t, "inq-2");
+    resolve.set_resolution("Told the owner the pool opens in May");
+    t = Must(&TicketGrpcService::ResolveTicket, resolve);
+    return Must(&TicketGrpcService::CloseTicket,
+                On<v1::CloseTicketRequest>(t, "inq-3"));
+  }
+
+  // Moves a new complaint to kResolved.
+  v1::Ticket ResolvedComplaint() {
+    v1::Ticket t = MustCreate(Request("cmp"));
+    t = Must(&TicketGrpcService::RespondTicket,
+             On<v1::RespondTicketRequest>(t, "cmp-1"));
+    auto resolve = On<v1::ResolveTicketRequest>(t, "cmp-2");
+    resolve.set_resolution("Extra collection arranged; schedule posted");
+    return Must(&TicketGrpcService::ResolveTicket, resolve);
+  }
+
+  absl::Time now_ = kT0;
   FakeTicketRepository repository_;
-  TicketDesk desk_{repository_, [this] { return now_; }};
+  TicketDesk desk_{repository_, [this] { return now_; },
+                   SlaRules{DefaultSlaPolicies(), ShanghaiOffice()}};
   TicketGrpcService service_{desk_};
 };
 
@@ -50,11 +176,44 @@ TEST_F(TicketGrpcServiceTest, CreateReturnsTheRegisteredTicket) {
   EXPECT_EQ(t.state(), v1::TICKET_STATE_REGISTERED);
   EXPECT_EQ(t.kind(), v1::TICKET_KIND_COMPLAINT);
   EXPECT_EQ(t.line(), common::v1::LINE_CLEANING);
-  EXPECT_EQ(t.create_time().seconds(), 1791538400);
+  EXPECT_EQ(t.create_time().seconds(), Seconds(kT0));
   EXPECT_EQ(t.etag(), "W/1");
+  EXPECT_EQ(t.first_responder(), "");
+  EXPECT_EQ(t.sla_policy(), "default/complaint/routine@v1");
+  EXPECT_EQ(t.calendar_version(), ShanghaiOffice().fingerprint());
+  EXPECT_EQ(t.charges().currency_code(), "CNY");
+  EXPECT_EQ(t.charges().minor_units(), 0);
+  EXPECT_FALSE(t.has_respond_time());
+  // A complaint: first response, feedback, progress and callback clocks.
+  ASSERT_EQ(t.sla_clocks_size(), 4);
+  const v1::SlaClock feedback = ClockOf(t, v1::SLA_TARGET_COMPLAINT_FEEDBACK);
+  EXPECT_EQ(feedback.state(), v1::SlaClock::STATE_RUNNING);
+  EXPECT_EQ(feedback.start_time().seconds(), Seconds(kT0));
+  EXPECT_EQ(feedback.due_time().seconds(), Seconds(kT0 + absl::Hours(24)));
+  EXPECT_FALSE(feedback.has_stop_time());
+  const v1::SlaClock callback = ClockOf(t, v1::SLA_TARGET_CALLBACK);
+  EXPECT_EQ(callback.state(), v1::SlaClock::STATE_NOT_STARTED);
+  EXPECT_FALSE(callback.has_start_time());
+  EXPECT_FALSE(callback.has_due_time());
 }
 
-TEST_F(TicketGrpcServiceTest, RetryIsIdempotentAndReuseWithAnotherBodyIsRejected) {
+TEST_F(TicketGrpcServiceTest, ReceivedByBecomesTheFirstResponder) {
+  const v1::Ticket t = MustCreate(RepairRequest("r1"));
+  EXPECT_EQ(t.received_by(), "desk-li");
+  EXPECT_EQ(t.first_responder(), "desk-li");
+  EXPECT_EQ(t.sla_policy(), "default/household_repair/urgent@v1");
+
+  v1::CreateTicketRequest bad = RepairRequest("r2");
+  bad.mutable_ticket()->set_received_by("desk li");
+  v1::Ticket out;
+  const grpc::Status status = Create(bad, &out);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(ViolatedFields(status), Fields{"ticket.received_by"});
+  EXPECT_EQ(repository_.size(), 1);
+}
+
+TEST_F(TicketGrpcServiceTest,
+       RetryIsIdempotentAndReuseWithAnotherBodyIsRejected) {
   v1::Ticket first, second;
   ASSERT_TRUE(Create(Request("r1"), &first).ok());
   ASSERT_TRUE(Create(Request("r1"), &second).ok());
@@ -64,7 +223,7 @@ TEST_F(TicketGrpcServiceTest, RetryIsIdempotentAndReuseWithAnotherBodyIsRejected
   changed.mutable_ticket()->set_priority(v1::PRIORITY_EMERGENCY);
   const grpc::Status status = Create(changed, &second);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(ViolatedFields(status), std::vector<std::string>{"request_id"});
+  EXPECT_EQ(ViolatedFields(status), Fields{"request_id"});
   EXPECT_EQ(repository_.size(), 1);
 }
 
@@ -77,34 +236,43 @@ TEST_F(TicketGrpcServiceTest, ReportsEveryBadFieldAtOnceAndStoresNothing) {
   v1::Ticket t;
   const grpc::Status status = Create(r, &t);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(ViolatedFields(status),
-            (std::vector<std::string>{"parent", "ticket.kind", "ticket.priority",
-                                      "ticket.line"}));
+  EXPECT_EQ(ViolatedFields(status), (Fields{"parent", "ticket.kind",
+                                            "ticket.priority", "ticket.line"}));
   EXPECT_EQ(repository_.size(), 0);
 
   r = Request("r1");
   r.clear_ticket();
-  EXPECT_EQ(ViolatedFields(Create(r, &t)), std::vector<std::string>{"ticket"});
+  EXPECT_EQ(ViolatedFields(Create(r, &t)), Fields{"ticket"});
   r = Request("has space");
-  EXPECT_EQ(ViolatedFields(Create(r, &t)), std::vector<std::string>{"request_id"});
+  EXPECT_EQ(ViolatedFields(Create(r, &t)), Fields{"request_id"});
   EXPECT_EQ(repository_.size(), 0);
 }
 
 TEST_F(TicketGrpcServiceTest, GetChecksTheNameAndTheCommunity) {
   v1::Ticket created, fetched;
   ASSERT_TRUE(Create(Request("r1"), &created).ok());
-  grpc::ServerContext c1, c2, c3;
   v1::GetTicketRequest get;
   get.set_name(created.name());
-  ASSERT_TRUE(service_.GetTicket(&c1, &get, &fetched).ok());
+  ASSERT_TRUE(Call(&TicketGrpcService::GetTicket, get, &fetched).ok());
   EXPECT_EQ(fetched.SerializeAsString(), created.SerializeAsString());
   get.set_name("communities/other/tickets/1");
-  EXPECT_EQ(service_.GetTicket(&c2, &get, &fetched).error_code(),
+  EXPECT_EQ(Call(&TicketGrpcService::GetTicket, get, &fetched).error_code(),
             grpc::StatusCode::NOT_FOUND);
   get.set_name("communities/harbour-view/tickets/one");
-  const grpc::Status bad = service_.GetTicket(&c3, &get, &fetched);
+  const grpc::Status bad = Call(&TicketGrpcService::GetTicket, get, &fetched);
   EXPECT_EQ(bad.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(ViolatedFields(bad), std::vector<std::string>{"name"});
+  EXPECT_EQ(ViolatedFields(bad), Fields{"name"});
+}
+
+TEST_F(TicketGrpcServiceTest, GetShowsTheClocksAsOfNow) {
+  const v1::Ticket created = MustCreate(RepairRequest("r1"));
+  EXPECT_EQ(ClockOf(created, v1::SLA_TARGET_FIRST_RESPONSE).state(),
+            v1::SlaClock::STATE_RUNNING);
+  now_ = kT0 + absl::Minutes(31);  // Urgent: 30 minutes, round the clock.
+  const v1::Ticket later = MustGet(created.name());
+  EXPECT_EQ(ClockOf(later, v1::SLA_TARGET_FIRST_RESPONSE).state(),
+            v1::SlaClock::STATE_BREACHED);
+  EXPECT_EQ(later.etag(), created.etag());
 }
 
 TEST_F(TicketGrpcServiceTest, ListPagesNewestFirstWithFilterBoundTokens) {
@@ -123,6 +291,11 @@ TEST_F(TicketGrpcServiceTest, ListPagesNewestFirstWithFilterBoundTokens) {
   ASSERT_EQ(page.tickets_size(), 2);
   EXPECT_EQ(page.tickets(0).name(), "communities/harbour-view/tickets/5");
   EXPECT_EQ(page.tickets(1).name(), "communities/harbour-view/tickets/3");
+  // Listed tickets carry their clocks too (inquiries: first response only).
+  ASSERT_EQ(page.tickets(0).sla_clocks_size(), 1);
+  EXPECT_EQ(page.tickets(0).sla_clocks(0).target(),
+            v1::SLA_TARGET_FIRST_RESPONSE);
+  EXPECT_EQ(page.tickets(0).sla_policy(), "default/inquiry/routine@v1");
   ASSERT_FALSE(page.next_page_token().empty());
 
   v1::ListTicketsRequest next = list;
@@ -136,12 +309,496 @@ TEST_F(TicketGrpcServiceTest, ListPagesNewestFirstWithFilterBoundTokens) {
   next.set_kind(v1::TICKET_KIND_COMPLAINT);
   const grpc::Status replay = List(next, &page2);
   EXPECT_EQ(replay.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(ViolatedFields(replay), std::vector<std::string>{"page_token"});
+  EXPECT_EQ(ViolatedFields(replay), Fields{"page_token"});
 
   v1::ListTicketsRequest bad = list;
   bad.set_state(static_cast<v1::TicketState>(77));
   bad.set_page_size(-3);
   EXPECT_EQ(List(bad, &page2).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+// One repair through every step, with the clock moving between them.
+TEST_F(TicketGrpcServiceTest, FullJourneyOfARepair) {
+  using S = TicketGrpcService;
+  std::vector<std::string> etags;
+  v1::Ticket t = MustCreate(RepairRequest("c"));
+  etags.push_back(t.etag());
+  auto step = [&](absl::Duration after_t0, auto method, const auto& request) {
+    now_ = kT0 + after_t0;
+    v1::Ticket next = Must(method, request);
+    EXPECT_THAT(etags, ::testing::Not(::testing::Contains(next.etag())))
+        << "etag not renewed by " << next.DebugString();
+    etags.push_back(next.etag());
+    EXPECT_EQ(next.update_time().seconds(), Seconds(now_));
+    return next;
+  };
+
+  auto assign = On<v1::AssignTicketRequest>(t, "s1");
+  assign.set_assignee("fitter-wang");
+  t = step(absl::Minutes(5), &S::AssignTicket, assign);
+  EXPECT_EQ(t.state(), v1::TICKET_STATE_ASSIGNED);
+  EXPECT_EQ(t.assignee(), "fitter-wang");
+  EXPECT_EQ(t.first_responder(), "desk-li");
+
+  t = step(absl::Minutes(10), &S::RespondTicket,
+           On<v1::RespondTicketRequest>(t, "s2", "fitter-wang"));
+  EXPECT_EQ(t.state(), v1::TICKET_STATE_RESPONDED);
+  EXPECT_EQ(t.respond_time().seconds(), Seconds(kT0 + absl::Minutes(10)));
+  const v1::SlaClock first = ClockOf(t, v1::SLA_TARGET_FIRST_RESPONSE);
+  EXPECT_EQ(first.state(), v1::SlaClock::STATE_MET);
+  EXPECT_EQ(first.start_time().seconds(), Seconds(kT0));
+  EXPECT_EQ(first.due_time().seconds(), Seconds(kT0 + absl::Minutes(30)));
+  EXPECT_EQ(first.stop_time().seconds(), Seconds(kT0 + absl::Minutes(10)));
+
+  t = step(absl::Minutes(20), &S::StartTicketWork,
+           On<v1::StartTicketWorkRequest>(t, "s3", "fitter-wang"));
+  EXPECT_EQ(t.state(), v1::TICKET_STATE_IN_PROGRESS);
+  EXPECT_EQ(ClockOf(t, v1::SLA_TARGET_ON_SITE).state(),
+            v1::SlaClock::STATE_MET);
+
+  auto pause = On<v1::PauseTicketRequest>(t, "s4", "fitter-wang");
+  pause.set_reason(v1::PauseTicketRequest::REASON_WAITING_FOR_PARTS);
+  pause.mutable_header()->set_note("valve on order");
+  t = step(absl::Minutes(30), &S::PauseTicket, pause);
+  EXPECT_EQ(t.state(), v1::TICKET_STATE_PAUSED);
+  EXPECT_EQ(ClockOf(t, v1::SLA_TARGET_RESOLUTION).state(),
+            v1::SlaClock::STATE_PAUSED);
+
+  t = step(absl::Minutes(150), &S::ResumeTicket,
+           On<v1::ResumeTicketRequest>(t, "s5", "fitter-wang"));
+  EXPECT_EQ(t.state(), v1::TICKET_STATE_IN_PROGRESS);
+  // Two hours of pause move the 48-hour natural-time resolution target.
+  const v1::SlaClock resolution = ClockOf(t, v1::SLA_TARGET_RESOLUTION);
+  EXPECT_EQ(resolution.state(), v1::SlaClock::STATE_RUNNING);
+  EXPECT_EQ(resolution.due_time().seconds(), Seconds(kT0 + absl::Hours(50)));
+  EXPECT_EQ(ClockOf(t, v1::SLA_TARGET_CALLBACK).state(),
+            v1::SlaClock::STATE_NOT_STARTED);
+
+  auto resolve = On<v1::ResolveTicketRequest>(t, "s6", "fitter-wang");
+  resolve.set_resolution("Replaced the valve");
+  resolve.mutable_charges()->set_currency_code("CNY");
+  resolve.mutable_charges()->set_minor_units(8000);
+  t = step(absl::Hours(3), &S::ResolveTicket, resolve);
+  EXPECT_EQ(t.state(), v1::TICKET_STATE_RESOLVED);
+  EXPECT_EQ(t.resolution(), "Replaced the valve");
+  EXPECT_EQ(t.charges().minor_units(), 8000);
+  EXPECT_EQ(t.charges().currency_code(), "CNY");
+  EXPECT_EQ(t.resolve_time().seconds(), Seconds(kT0 + absl::Hours(3)));
+  EXPECT_EQ(ClockOf(t, v1::SLA_TARGET_RESOLUTION).state(),
+            v1::SlaClock::STATE_MET);
+  // The callback clock starts at the resolution: 1 working day, so 13:00
+  // on Wednesday.
+  v1::SlaClock callback = ClockOf(t, v1::SLA_TARGET_CALLBACK);
+  EXPECT_EQ(callback.state(), v1::SlaClock::STATE_RUNNING);
+  EXPECT_EQ(callback.start_time().seconds(), Seconds(kT0 + absl::Hours(3)));
+  EXPECT_EQ(callback.due_time().seconds(), Seconds(At(2026, 10, 14, 13, 0)));
+
+  auto unhappy = On<v1::RecordTicketCallbackRequest>(t, "s7", "cs-zhao");
+  unhappy.set_satisfied(false);
+  unhappy.set_rating(2);
+  unhappy.set_comment("Still drips at night");
+  t = step(absl::Hours(4), &S::RecordTicketCallback, unhappy);
+  EXPECT_EQ(t.state(), v1::TICKET_STATE_IN_PROGRESS);
+  EXPECT_EQ(t.rework_count(), 1);
+  EXPECT_EQ(t.satisfaction_rating(), 2);
+  EXPECT_EQ(t.callback_comment(), "Still drips at night");
+  EXPECT_FALSE(t.has_resolve_time());
+  EXPECT_EQ(ClockOf(t, v1::SLA_TARGET_CALLBACK).state(),
+            v1::SlaClock::STATE_NOT_STARTED);
+  // Rework restarts the resolution clock.
+  EXPECT_EQ(ClockOf(t, v1::SLA_TARGET_RESOLUTION).start_time().seconds(),
+            Seconds(kT0 + absl::Hours(4)));
+
+  auto again = On<v1::ResolveTicketRequest>(t, "s8", "fitter-wang");
+  again.set_resolution("Replaced the seal as well");
+  again.mutable_charges()->set_minor_units(1500);  // "" means CNY
+  t = step(absl::Hours(5), &S::ResolveTicket, again);
+  EXPECT_EQ(t.state(), v1::TICKET_STATE_RESOLVED);
+  EXPECT_EQ(t.charges().minor_units(), 9500);
+  callback = ClockOf(t, v1::SLA_TARGET_CALLBACK);
+  EXPECT_EQ(callback.start_time().seconds(), Seconds(kT0 + absl::Hours(5)));
+
+  auto happy = On<v1::RecordTicketCallbackRequest>(t, "s9", "cs-zhao");
+  happy.set_satisfied(true);
+  happy.set_rating(5);
+  t = step(absl::Hours(6), &S::RecordTicketCallback, happy);
+  EXPECT_EQ(t.state(), v1::TICKET_STATE_CALLED_BACK);
+  EXPECT_EQ(t.rework_count(), 1);
+  EXPECT_EQ(t.satisfaction_rating(), 5);
+  callback = ClockOf(t, v1::SLA_TARGET_CALLBACK);
+  EXPECT_EQ(callback.state(), v1::SlaClock::STATE_MET);
+  EXPECT_EQ(callback.stop_time().seconds(), Seconds(kT0 + absl::Hours(6)));
+
+  t = step(absl::Hours(7), &S::CloseTicket,
+           On<v1::CloseTicketRequest>(t, "s10", "cs-zhao"));
+  EXPECT_EQ(t.state(), v1::TICKET_STATE_CLOSED);
+  EXPECT_EQ(t.close_time().seconds(), Seconds(kT0 + absl::Hours(7)));
+  EXPECT_EQ(t.first_responder(), "desk-li");
+  EXPECT_EQ(t.assignee(), "fitter-wang");
+  EXPECT_EQ(t.SerializeAsString(), MustGet(t.name()).SerializeAsString());
+
+  const std::vector<v1::TimelineEntry> timeline = Timeline(t.name());
+  ASSERT_EQ(timeline.size(), 11u);
+  struct Expected {
+    absl::Duration at;
+    std::string actor;
+    std::string action;
+    v1::TicketState from;
+    v1::TicketState to;
+  };
+  using enum v1::TicketState;
+  const Expected expected[] = {
+      {absl::ZeroDuration(), "desk-li", "update_progress",
+       TICKET_STATE_REGISTERED, TICKET_STATE_REGISTERED},
+      {absl::Minutes(5), "desk-li", "assign", TICKET_STATE_REGISTERED,
+       TICKET_STATE_ASSIGNED},
+      {absl::Minutes(10), "fitter-wang", "respond", TICKET_STATE_ASSIGNED,
+       TICKET_STATE_RESPONDED},
+      {absl::Minutes(20), "fitter-wang", "start_work", TICKET_STATE_RESPONDED,
+       TICKET_STATE_IN_PROGRESS},
+      {absl::Minutes(30), "fitter-wang", "pause", TICKET_STATE_IN_PROGRESS,
+       TICKET_STATE_PAUSED},
+      {absl::Minutes(150), "fitter-wang", "resume", TICKET_STATE_PAUSED,
+       TICKET_STATE_IN_PROGRESS},
+      {absl::Hours(3), "fitter-wang", "resolve", TICKET_STATE_IN_PROGRESS,
+       TICKET_STATE_RESOLVED},
+      {absl::Hours(4), "cs-zhao", "callback_unsatisfied", TICKET_STATE_RESOLVED,
+       TICKET_STATE_IN_PROGRESS},
+      {absl::Hours(5), "fitter-wang", "resolve", TICKET_STATE_IN_PROGRESS,
+       TICKET_STATE_RESOLVED},
+      {absl::Hours(6), "cs-zhao", "callback_satisfied", TICKET_STATE_RESOLVED,
+       TICKET_STATE_CALLED_BACK},
+      {absl::Hours(7), "cs-zhao", "close", TICKET_STATE_CALLED_BACK,
+       TICKET_STATE_CLOSED},
+  };
+  for (size_t i = 0; i < timeline.size(); ++i) {
+    SCOPED_TRACE(i);
+    EXPECT_EQ(timeline[i].time().seconds(), Seconds(kT0 + expected[i].at));
+    EXPECT_EQ(timeline[i].actor(), expected[i].actor);
+    EXPECT_EQ(timeline[i].action(), expected[i].action);
+    EXPECT_EQ(timeline[i].from_state(), expected[i].from);
+    EXPECT_EQ(timeline[i].to_state(), expected[i].to);
+  }
+  EXPECT_EQ(timeline[0].detail(), "registered");
+  EXPECT_EQ(timeline[1].detail(), "assignee: - -> fitter-wang");
+  EXPECT_EQ(timeline[4].note(), "valve on order");
+
+  // Every change also went to the event feed, in order.
+  v1::ListTicketEventsRequest feed;
+  v1::ListTicketEventsResponse events;
+  ASSERT_TRUE(Call(&S::ListTicketEvents, feed, &events).ok());
+  std::vector<std::string> types;
+  for (const v1::TicketEvent& e : events.events()) types.push_back(e.type());
+  EXPECT_THAT(types,
+              ElementsAre("created", "assigned", "responded", "work_started",
+                          "paused", "resumed", "resolved", "rework_started",
+                          "resolved", "called_back", "closed"));
+}
+
+TEST_F(TicketGrpcServiceTest, StaleEtagIsAbortedAndChangesNothing) {
+  const v1::Ticket created = MustCreate(RepairRequest("c"));
+  auto assign = On<v1::AssignTicketRequest>(created, "a1");
+  assign.set_assignee("fitter-wang");
+  const v1::Ticket assigned = Must(&TicketGrpcService::AssignTicket, assign);
+  ASSERT_NE(assigned.etag(), created.etag());
+  const int writes = repository_.writes();
+  const int events = repository_.event_count();
+
+  // Acting on the version read before the assignment.
+  v1::Ticket out;
+  const grpc::Status status =
+      Call(&TicketGrpcService::RespondTicket,
+           On<v1::RespondTicketRequest>(created, "a2"), &out);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::ABORTED);
+
+  const v1::Ticket now = MustGet(created.name());
+  EXPECT_EQ(now.state(), v1::TICKET_STATE_ASSIGNED);
+  EXPECT_EQ(now.etag(), assigned.etag());
+  EXPECT_FALSE(now.has_respond_time());
+  EXPECT_EQ(Timeline(created.name()).size(), 2u);
+  EXPECT_EQ(repository_.writes(), writes);
+  EXPECT_EQ(repository_.event_count(), events);
+
+  // With the current etag it goes through.
+  EXPECT_EQ(Must(&TicketGrpcService::RespondTicket,
+                 On<v1::RespondTicketRequest>(assigned, "a2"))
+                .state(),
+            v1::TICKET_STATE_RESPONDED);
+}
+
+TEST_F(TicketGrpcServiceTest, RetriedMutationReturnsTheSameTicketOnce) {
+  const v1::Ticket created = MustCreate(RepairRequest("c"));
+  auto assign = On<v1::AssignTicketRequest>(created, "a1");
+  assign.set_assignee("fitter-wang");
+  const v1::Ticket first = Must(&TicketGrpcService::AssignTicket, assign);
+  const int writes = repository_.writes();
+  const int events = repository_.event_count();
+
+  now_ += absl::Minutes(1);  // The retry comes later, with the old etag.
+  const v1::Ticket retry = Must(&TicketGrpcService::AssignTicket, assign);
+  EXPECT_EQ(retry.name(), first.name());
+  EXPECT_EQ(retry.etag(), first.etag());
+  EXPECT_EQ(retry.state(), v1::TICKET_STATE_ASSIGNED);
+  EXPECT_EQ(retry.update_time().seconds(), first.update_time().seconds());
+  EXPECT_EQ(repository_.writes(), writes);
+  EXPECT_EQ(repository_.event_count(), events);
+  EXPECT_EQ(Timeline(created.name()).size(), 2u);
+}
+
+TEST_F(TicketGrpcServiceTest, RequestIdReusedWithAnotherBodyIsRejected) {
+  const v1::Ticket created = MustCreate(RepairRequest("c"));
+  auto assign = On<v1::AssignTicketRequest>(created, "a1");
+  assign.set_assignee("fitter-wang");
+  const v1::Ticket assigned = Must(&TicketGrpcService::AssignTicket, assign);
+  const int writes = repository_.writes();
+
+  auto other = On<v1::AssignTicketRequest>(assigned, "a1");
+  other.set_assignee("fitter-zhou");
+  v1::Ticket out;
+  const grpc::Status status =
+      Call(&TicketGrpcService::AssignTicket, other, &out);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(ViolatedFields(status), Fields{"header.request_id"});
+  EXPECT_EQ(repository_.writes(), writes);
+  EXPECT_EQ(MustGet(created.name()).assignee(), "fitter-wang");
+
+  // Another action under a used request_id is another body too.
+  const grpc::Status respond =
+      Call(&TicketGrpcService::RespondTicket,
+           On<v1::RespondTicketRequest>(assigned, "a1"), &out);
+  EXPECT_EQ(ViolatedFields(respond), Fields{"header.request_id"});
+  EXPECT_EQ(repository_.writes(), writes);
+}
+
+TEST_F(TicketGrpcServiceTest, PauseOnAClosedTicketBreaksTheStateRule) {
+  const v1::Ticket closed = ClosedInquiry();
+  ASSERT_EQ(closed.state(), v1::TICKET_STATE_CLOSED);
+  const int writes = repository_.writes();
+  auto pause = On<v1::PauseTicketRequest>(closed, "p1");
+  pause.set_reason(v1::PauseTicketRequest::REASON_WAITING_FOR_OWNER);
+  v1::Ticket out;
+  const grpc::Status status =
+      Call(&TicketGrpcService::PauseTicket, pause, &out);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(BrokenRules(status), Fields{"TICKET_STATE"});
+  EXPECT_THAT(status.error_message(), ::testing::HasSubstr("closed"));
+  EXPECT_EQ(repository_.writes(), writes);
+  EXPECT_EQ(MustGet(closed.name()).state(), v1::TICKET_STATE_CLOSED);
+}
+
+TEST_F(TicketGrpcServiceTest, CallbackBeforeResolutionIsRefused) {
+  v1::Ticket t = MustCreate(RepairRequest("c"));
+  t = Must(&TicketGrpcService::RespondTicket,
+           On<v1::RespondTicketRequest>(t, "r1"));
+  auto callback = On<v1::RecordTicketCallbackRequest>(t, "r2");
+  callback.set_satisfied(true);
+  callback.set_rating(5);
+  v1::Ticket out;
+  const grpc::Status status =
+      Call(&TicketGrpcService::RecordTicketCallback, callback, &out);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(BrokenRules(status), Fields{"TICKET_STATE"});
+  const v1::Ticket now = MustGet(t.name());
+  EXPECT_EQ(now.state(), v1::TICKET_STATE_RESPONDED);
+  EXPECT_EQ(now.satisfaction_rating(), 0);
+  EXPECT_EQ(now.etag(), t.etag());
+}
+
+TEST_F(TicketGrpcServiceTest, ClosingAComplaintNeedsASummary) {
+  v1::Ticket t = ResolvedComplaint();
+  auto callback = On<v1::RecordTicketCallbackRequest>(t, "cb");
+  callback.set_satisfied(true);
+  callback.set_rating(4);
+  t = Must(&TicketGrpcService::RecordTicketCallback, callback);
+  ASSERT_EQ(t.state(), v1::TICKET_STATE_CALLED_BACK);
+
+  v1::Ticket out;
+  const grpc::Status status =
+      Call(&TicketGrpcService::CloseTicket,
+           On<v1::CloseTicketRequest>(t, "close"), &out);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(BrokenRules(status), Fields{"COMPLAINT_SUMMARY_REQUIRED"});
+  EXPECT_EQ(MustGet(t.name()).state(), v1::TICKET_STATE_CALLED_BACK);
+
+  auto close = On<v1::CloseTicketRequest>(t, "close-2");
+  close.set_summary("Contractor missed Tuesdays; rota fixed, checked weekly");
+  const v1::Ticket closed = Must(&TicketGrpcService::CloseTicket, close);
+  EXPECT_EQ(closed.state(), v1::TICKET_STATE_CLOSED);
+  EXPECT_EQ(closed.summary(), close.summary());
+}
+
+TEST_F(TicketGrpcServiceTest, RatingOutOfRangeNamesRating) {
+  const v1::Ticket t = ResolvedComplaint();
+  const int writes = repository_.writes();
+  for (int rating : {9, 0}) {
+    SCOPED_TRACE(rating);
+    auto callback =
+        On<v1::RecordTicketCallbackRequest>(t, "cb" + std::to_string(rating));
+    callback.set_satisfied(false);
+    callback.set_rating(rating);
+    v1::Ticket out;
+    const grpc::Status status =
+        Call(&TicketGrpcService::RecordTicketCallback, callback, &out);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_EQ(ViolatedFields(status), Fields{"rating"});
+  }
+  EXPECT_EQ(repository_.writes(), writes);
+  EXPECT_EQ(MustGet(t.name()).state(), v1::TICKET_STATE_RESOLVED);
+}
+
+TEST_F(TicketGrpcServiceTest, MissingHeaderFieldsAreNamedAtOnce) {
+  v1::AssignTicketRequest empty;
+  v1::Ticket out;
+  const grpc::Status status =
+      Call(&TicketGrpcService::AssignTicket, empty, &out);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(ViolatedFields(status),
+            (Fields{"header.name", "header.etag", "header.request_id",
+                    "header.actor", "assignee"}));
+
+  const v1::Ticket t = MustCreate(RepairRequest("c"));
+  auto malformed = On<v1::AssignTicketRequest>(t, "has space", "li lei");
+  malformed.mutable_header()->set_name("communities/harbour-view/tickets/x");
+  malformed.mutable_header()->set_etag("7");
+  malformed.mutable_header()->set_note(std::string(kMaxNoteChars + 1, 'n'));
+  malformed.set_assignee("fitter-wang");
+  EXPECT_EQ(
+      ViolatedFields(Call(&TicketGrpcService::AssignTicket, malformed, &out)),
+      (Fields{"header.name", "header.etag", "header.request_id", "header.actor",
+              "header.note"}));
+  EXPECT_EQ(repository_.writes(), 1);
+}
+
+TEST_F(TicketGrpcServiceTest, RequestFieldsAreNamedByTheirProtoPaths) {
+  v1::Ticket t = MustCreate(RepairRequest("c"));
+  t = Must(&TicketGrpcService::RespondTicket,
+           On<v1::RespondTicketRequest>(t, "r1"));
+  v1::Ticket out;
+
+  // Checked at the edge.
+  auto pause = On<v1::PauseTicketRequest>(t, "r2");
+  EXPECT_EQ(ViolatedFields(Call(&TicketGrpcService::PauseTicket, pause, &out)),
+            Fields{"reason"});
+  auto cancel = On<v1::CancelTicketRequest>(t, "r3");
+  cancel.set_reason(static_cast<v1::CancelTicketRequest::Reason>(7));
+  EXPECT_EQ(
+      ViolatedFields(Call(&TicketGrpcService::CancelTicket, cancel, &out)),
+      Fields{"reason"});
+  auto dollars = On<v1::ResolveTicketRequest>(t, "r4");
+  dollars.set_resolution("done");
+  dollars.mutable_charges()->set_currency_code("USD");
+  dollars.mutable_charges()->set_minor_units(100);
+  EXPECT_EQ(
+      ViolatedFields(Call(&TicketGrpcService::ResolveTicket, dollars, &out)),
+      Fields{"charges.currency_code"});
+
+  // Checked by the domain, under TicketCommand names, renamed at the edge.
+  auto resolve = On<v1::ResolveTicketRequest>(t, "r5");
+  resolve.mutable_charges()->set_minor_units(-1);
+  EXPECT_THAT(
+      ViolatedFields(Call(&TicketGrpcService::ResolveTicket, resolve, &out)),
+      UnorderedElementsAre("resolution", "charges"));
+  EXPECT_EQ(
+      ViolatedFields(Call(&TicketGrpcService::AddTicketProgress,
+                          On<v1::AddTicketProgressRequest>(t, "r6"), &out)),
+      Fields{"header.note"});
+  EXPECT_EQ(repository_.writes(), 2);
+  EXPECT_EQ(MustGet(t.name()).state(), v1::TICKET_STATE_RESPONDED);
+}
+
+TEST_F(TicketGrpcServiceTest, UnknownTicketIsNotFound) {
+  v1::Ticket t = MustCreate(RepairRequest("c"));
+  auto respond = On<v1::RespondTicketRequest>(t, "r1");
+  respond.mutable_header()->set_name("communities/harbour-view/tickets/99");
+  v1::Ticket out;
+  EXPECT_EQ(Call(&TicketGrpcService::RespondTicket, respond, &out).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  respond.mutable_header()->set_name("communities/other/tickets/1");
+  EXPECT_EQ(Call(&TicketGrpcService::RespondTicket, respond, &out).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+
+  v1::ListTicketTimelineRequest timeline;
+  v1::ListTicketTimelineResponse entries;
+  timeline.set_name("communities/harbour-view/tickets/99");
+  EXPECT_EQ(Call(&TicketGrpcService::ListTicketTimeline, timeline, &entries)
+                .error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  timeline.set_name("tickets/1");
+  const grpc::Status bad =
+      Call(&TicketGrpcService::ListTicketTimeline, timeline, &entries);
+  EXPECT_EQ(bad.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(ViolatedFields(bad), Fields{"name"});
+}
+
+TEST_F(TicketGrpcServiceTest, CancelAndReopenRecordTheirReasons) {
+  v1::Ticket t = MustCreate(RepairRequest("c"));
+  auto cancel = On<v1::CancelTicketRequest>(t, "x1");
+  cancel.set_reason(v1::CancelTicketRequest::REASON_DUPLICATE);
+  t = Must(&TicketGrpcService::CancelTicket, cancel);
+  EXPECT_EQ(t.state(), v1::TICKET_STATE_CANCELLED);
+  // Clocks that were running stop without an outcome.
+  const v1::SlaClock first = ClockOf(t, v1::SLA_TARGET_FIRST_RESPONSE);
+  EXPECT_EQ(first.state(), v1::SlaClock::STATE_CANCELLED);
+  EXPECT_EQ(first.stop_time().seconds(), Seconds(kT0));
+  EXPECT_EQ(Timeline(t.name()).back().detail(), "duplicate");
+
+  const v1::Ticket closed = ClosedInquiry();
+  auto reopen = On<v1::ReopenTicketRequest>(closed, "x2");
+  reopen.mutable_header()->set_note("Owner called again");
+  const v1::Ticket reopened = Must(&TicketGrpcService::ReopenTicket, reopen);
+  EXPECT_EQ(reopened.state(), v1::TICKET_STATE_IN_PROGRESS);
+  EXPECT_EQ(reopened.rework_count(), 1);
+  EXPECT_FALSE(reopened.has_close_time());
+  EXPECT_EQ(Timeline(closed.name()).back().note(), "Owner called again");
+}
+
+TEST(MutationFingerprintTest, CoversEverythingButTheRequestId) {
+  v1::PauseTicketRequest a;
+  a.mutable_header()->set_name("communities/harbour-view/tickets/1");
+  a.mutable_header()->set_etag("W/3");
+  a.mutable_header()->set_request_id("p1");
+  a.mutable_header()->set_actor("fitter-wang");
+  a.set_reason(v1::PauseTicketRequest::REASON_WAITING_FOR_PARTS);
+  v1::PauseTicketRequest b = a;
+  b.mutable_header()->set_request_id("p2");
+  EXPECT_EQ(MutationFingerprint(a), MutationFingerprint(b));
+  b.mutable_header()->set_etag("W/4");
+  EXPECT_NE(MutationFingerprint(a), MutationFingerprint(b));
+  b = a;
+  b.set_reason(v1::PauseTicketRequest::REASON_WAITING_FOR_OWNER);
+  EXPECT_NE(MutationFingerprint(a), MutationFingerprint(b));
+}
+
+// The fake's escalation index, read through the desk and the event feed.
+TEST_F(TicketGrpcServiceTest, EscalationsFollowTheStoredClocks) {
+  v1::Ticket t = MustCreate(RepairRequest("c"));
+  // Urgent first response: 30 minutes, first warning at 50 %.
+  auto next = desk_.NextEscalationTime();
+  ASSERT_TRUE(next.ok());
+  EXPECT_EQ(*next, kT0 + absl::Minutes(15));
+
+  now_ = kT0 + absl::Minutes(16);
+  auto fired = desk_.FireDueEscalations(10);
+  ASSERT_TRUE(fired.ok());
+  ASSERT_EQ(fired->size(), 1u);
+  v1::ListTicketEventsRequest feed;
+  feed.set_after_cursor("1");  // after "created"
+  v1::ListTicketEventsResponse events;
+  ASSERT_TRUE(Call(&TicketGrpcService::ListTicketEvents, feed, &events).ok());
+  ASSERT_EQ(events.events_size(), 1);
+  EXPECT_EQ(events.events(0).type(), "sla_warning");
+  EXPECT_EQ(events.events(0).sla_target(), "first_response");
+  EXPECT_EQ(events.events(0).escalation_level(), "handler");
+  EXPECT_EQ(events.events(0).ticket(), t.name());
+  // Fired once: nothing more is due now.
+  ASSERT_TRUE(desk_.FireDueEscalations(10).ok());
+  EXPECT_EQ(repository_.event_count(), 2);
+
+  // Responding stops that clock; on-site (24 h) warns next, at 12 h.
+  Must(&TicketGrpcService::RespondTicket, On<v1::RespondTicketRequest>(t, "r"));
+  next = desk_.NextEscalationTime();
+  ASSERT_TRUE(next.ok());
+  EXPECT_EQ(*next, kT0 + absl::Hours(12));
 }
 
 }  // namespace
