@@ -152,6 +152,12 @@ grpc::Status TicketGrpcService::ReopenTicket(
   return Mutate(*request, response);
 }
 
+grpc::Status TicketGrpcService::ChangeTicketPriority(
+    grpc::ServerContext* context,
+    const v1::ChangeTicketPriorityRequest* request, v1::Ticket* response) {
+  return Mutate(*request, response);
+}
+
 grpc::Status TicketGrpcService::ListTicketTimeline(
     grpc::ServerContext* context, const v1::ListTicketTimelineRequest* request,
     v1::ListTicketTimelineResponse* response) {

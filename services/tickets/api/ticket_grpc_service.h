@@ -80,6 +80,10 @@ class TicketGrpcService final : public v1::TicketService::Service {
   grpc::Status ReopenTicket(grpc::ServerContext* context,
                             const v1::ReopenTicketRequest* request,
                             v1::Ticket* response) override;
+  grpc::Status ChangeTicketPriority(
+      grpc::ServerContext* context,
+      const v1::ChangeTicketPriorityRequest* request,
+      v1::Ticket* response) override;
   grpc::Status ListTicketTimeline(
       grpc::ServerContext* context,
       const v1::ListTicketTimelineRequest* request,

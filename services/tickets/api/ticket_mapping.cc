@@ -348,6 +348,15 @@ absl::StatusOr<TicketMutation> MutationFromRequest(
   return ParseHeaderOnly(request, TicketAction::kReopen);
 }
 
+absl::StatusOr<TicketMutation> MutationFromRequest(
+    const v1::ChangeTicketPriorityRequest& request) {
+  return Parse(request, TicketAction::kChangePriority,
+               [&](TicketCommand& c, rpc::FieldErrors& errors) {
+                 c.priority = RequiredEnum<Priority>(request.priority(), 3,
+                                                     "priority", errors);
+               });
+}
+
 absl::Status ToApiFieldPaths(const absl::Status& status) {
   if (status.code() != absl::StatusCode::kInvalidArgument) return status;
   google::rpc::BadRequest bad_request;

@@ -86,6 +86,8 @@ absl::StatusOr<TicketMutation> MutationFromRequest(
     const v1::CancelTicketRequest& request);
 absl::StatusOr<TicketMutation> MutationFromRequest(
     const v1::ReopenTicketRequest& request);
+absl::StatusOr<TicketMutation> MutationFromRequest(
+    const v1::ChangeTicketPriorityRequest& request);
 
 // What makes two lifecycle requests "the same request": the whole request
 // but header.request_id, hashed as rpc::RequestFingerprint does (which only

@@ -803,3 +803,41 @@ TEST_F(TicketGrpcServiceTest, EscalationsFollowTheStoredClocks) {
 
 }  // namespace
 }  // namespace steward::tickets
+
+namespace steward::tickets {
+namespace {
+
+TEST_F(TicketGrpcServiceTest, ChangingThePriorityRecomputesTheDeadlines) {
+  // An urgent repair: first response within 30 minutes, round the clock.
+  const v1::Ticket created = MustCreate(RepairRequest("c"));
+  auto due_of = [](const v1::Ticket& t, v1::SlaTarget target) {
+    for (const auto& clock : t.sla_clocks()) {
+      if (clock.target() == target) return clock.due_time().seconds();
+    }
+    return int64_t{-1};
+  };
+  const int64_t created_at = created.create_time().seconds();
+  EXPECT_EQ(due_of(created, v1::SLA_TARGET_FIRST_RESPONSE), created_at + 1800);
+
+  now_ += absl::Minutes(2);
+  auto change = On<v1::ChangeTicketPriorityRequest>(created, "p1");
+  change.set_priority(v1::PRIORITY_EMERGENCY);
+  const v1::Ticket changed =
+      Must(&TicketGrpcService::ChangeTicketPriority, change);
+  EXPECT_EQ(changed.priority(), v1::PRIORITY_EMERGENCY);
+  EXPECT_NE(changed.etag(), created.etag());
+  // Emergency: 15 minutes from registration, not from the change.
+  EXPECT_EQ(due_of(changed, v1::SLA_TARGET_FIRST_RESPONSE), created_at + 900);
+  EXPECT_EQ(changed.sla_policy().find("emergency") != std::string::npos, true)
+      << changed.sla_policy();
+
+  auto bad = On<v1::ChangeTicketPriorityRequest>(changed, "p2");
+  v1::Ticket out;
+  const grpc::Status status =
+      Call(&TicketGrpcService::ChangeTicketPriority, bad, &out);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(ViolatedFields(status), Fields{"priority"});
+}
+
+}  // namespace
+}  // namespace steward::tickets
