@@ -269,5 +269,53 @@ TEST_F(TicketsStorageTest, EscalationFiresOnceWithTwoEnginesRunning) {
   }
 }
 
+TEST_F(TicketsStorageTest, BacklogGaugesCountOpenAndAtRiskTickets) {
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(replica_->desk
+                    ->Register(Inquiry("gauges"), absl::StrCat("g-", i),
+                               absl::StrCat("fp-", i))
+                    .ok());
+  }
+  auto first = replica_->desk->List("gauges", {}, 0, 10);
+  ASSERT_TRUE(first.ok());
+  TicketCommand respond;
+  respond.action = TicketAction::kRespond;
+  respond.actor = {ActorKind::kStaff, "cs-001"};
+  ASSERT_TRUE(replica_->desk
+                  ->Act("gauges", first->tickets[0].id, 1, "r", "fp-r", respond)
+                  .ok());
+  prometheus::Registry registry;
+  SlaEngine engine(*replica_->desk, registry, {});
+  auto gauge = [&](const std::string& family,
+                   const std::map<std::string, std::string>& labels) {
+    for (const auto& f : registry.Collect()) {
+      if (f.name != family) continue;
+      for (const auto& m : f.metric) {
+        std::map<std::string, std::string> have;
+        for (const auto& l : m.label) have[l.name] = l.value;
+        if (have == labels) return m.gauge.value;
+      }
+    }
+    return -1.0;
+  };
+  absl::SleepFor(absl::Milliseconds(1200));  // past the 1 s handler warning
+  ASSERT_TRUE(engine.RunOnce().ok());
+  ASSERT_TRUE(engine.RefreshGauges().ok());
+  const std::map<std::string, std::string> registered = {
+      {"kind", "inquiry"}, {"priority", "routine"}, {"state", "registered"}};
+  EXPECT_EQ(gauge("steward_tickets_open", registered), 2);
+  EXPECT_EQ(gauge("steward_tickets_open", {{"kind", "inquiry"},
+                                           {"priority", "routine"},
+                                           {"state", "responded"}}),
+            1);
+  EXPECT_EQ(gauge("steward_tickets_at_risk", {{"target", "first_response"}}), 2);
+  absl::SleepFor(absl::Milliseconds(1000));  // past the 2 s breach
+  ASSERT_TRUE(engine.RunOnce().ok());       // supervisor warnings
+  ASSERT_TRUE(engine.RunOnce().ok());       // breaches
+  ASSERT_TRUE(engine.RefreshGauges().ok());
+  EXPECT_EQ(gauge("steward_tickets_at_risk", {{"target", "first_response"}}), 0);
+  EXPECT_EQ(gauge("steward_tickets_open", registered), 2);
+}
+
 }  // namespace
 }  // namespace steward::tickets

@@ -99,6 +99,14 @@ class TicketDesk {
   // When the next escalation falls due, if any.
   absl::StatusOr<std::optional<absl::Time>> NextEscalationTime();
 
+  // Backlog and risk counts for the dashboards (see TicketRepository).
+  absl::StatusOr<std::vector<OpenCount>> CountOpen() {
+    return repository_.CountOpen();
+  }
+  absl::StatusOr<std::map<SlaTarget, int64_t>> CountAtRisk() {
+    return repository_.CountAtRisk();
+  }
+
   // The policy row that applies to a ticket.
   const SlaPolicy& PolicyFor(const Ticket& ticket) const;
 

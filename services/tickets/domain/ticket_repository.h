@@ -4,6 +4,7 @@
 #define STEWARD_SERVICES_TICKETS_DOMAIN_TICKET_REPOSITORY_H_
 
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,14 @@ struct EscalationDecision {
   EscalationLevel fired = EscalationLevel::kNone;  // kNone: nothing to fire
   // The next step's fire time, or nullopt when none remains.
   std::optional<absl::Time> next_fire_at;
+};
+
+// Open tickets of one kind, priority and state (for the backlog gauge).
+struct OpenCount {
+  TicketKind kind = TicketKind::kInquiry;
+  Priority priority = Priority::kRoutine;
+  TicketState state = TicketState::kRegistered;
+  int64_t count = 0;
 };
 
 class TicketRepository {
@@ -103,6 +112,11 @@ class TicketRepository {
 
   // The earliest pending escalation fire time, if any (an index lookup).
   virtual absl::StatusOr<std::optional<absl::Time>> NextEscalationTime() = 0;
+
+  // Open (not closed or cancelled) tickets by kind, priority and state.
+  virtual absl::StatusOr<std::vector<OpenCount>> CountOpen() = 0;
+  // Running clocks that were warned but have not breached, by target.
+  virtual absl::StatusOr<std::map<SlaTarget, int64_t>> CountAtRisk() = 0;
 };
 
 }  // namespace steward::tickets

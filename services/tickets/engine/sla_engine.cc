@@ -22,6 +22,49 @@ SlaEngine::SlaEngine(TicketDesk& desk, prometheus::Registry& registry,
     escalations_[static_cast<int>(level)] = &family.Add(
         {{"level", std::string(EscalationLevelName(level))}});
   }
+  open_ = &prometheus::BuildGauge()
+               .Name("steward_tickets_open")
+               .Help("Open tickets (not closed or cancelled) by kind, "
+                     "priority and state")
+               .Register(registry);
+  auto& at_risk = prometheus::BuildGauge()
+                      .Name("steward_tickets_at_risk")
+                      .Help("Running SLA clocks past a warning threshold and "
+                            "not yet breached, by target")
+                      .Register(registry);
+  for (SlaTarget target : kAllSlaTargets) {
+    at_risk_[target] =
+        &at_risk.Add({{"target", std::string(SlaTargetName(target))}});
+  }
+}
+
+absl::Status SlaEngine::RefreshGauges() {
+  auto open = desk_.CountOpen();
+  if (!open.ok()) return open.status();
+  auto risk = desk_.CountAtRisk();
+  if (!risk.ok()) return risk.status();
+  for (auto& [key, gauge] : open_children_) gauge->Set(0);
+  for (const OpenCount& c : *open) {
+    const auto key = std::make_tuple(static_cast<int>(c.kind),
+                                     static_cast<int>(c.priority),
+                                     static_cast<int>(c.state));
+    auto it = open_children_.find(key);
+    if (it == open_children_.end()) {
+      it = open_children_
+               .emplace(key, &open_->Add(
+                                 {{"kind", std::string(KindName(c.kind))},
+                                  {"priority",
+                                   std::string(PriorityName(c.priority))},
+                                  {"state", std::string(StateName(c.state))}}))
+               .first;
+    }
+    it->second->Set(static_cast<double>(c.count));
+  }
+  for (auto& [target, gauge] : at_risk_) {
+    auto it = risk->find(target);
+    gauge->Set(it == risk->end() ? 0 : static_cast<double>(it->second));
+  }
+  return absl::OkStatus();
 }
 
 SlaEngine::~SlaEngine() { Stop(); }
@@ -63,6 +106,13 @@ void SlaEngine::Loop() {
     }
     if (failing) log::Info("SLA engine running again");
     failing = false;
+    if (absl::Now() >= next_gauge_refresh_) {
+      next_gauge_refresh_ = absl::Now() + options_.gauge_interval;
+      if (absl::Status s = RefreshGauges(); !s.ok()) {
+        log::Warning("backlog gauges not refreshed",
+                     {{"cause", std::string(s.message())}});
+      }
+    }
     if (*fired >= options_.batch) continue;  // more may be due right now
     absl::Duration wait = options_.max_idle;
     auto next = desk_.NextEscalationTime();

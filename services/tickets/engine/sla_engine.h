@@ -8,9 +8,13 @@
 #define STEWARD_SERVICES_TICKETS_ENGINE_SLA_ENGINE_H_
 
 #include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
 #include <prometheus/registry.h>
 
 #include <array>
+#include <map>
+#include <tuple>
 #include <thread>
 
 #include "absl/synchronization/notification.h"
@@ -26,10 +30,14 @@ class SlaEngine {
     absl::Duration max_idle = absl::Milliseconds(500);
     // Clocks claimed per transaction.
     int batch = 200;
+    // How often the backlog gauges are refreshed (two GROUP BY queries).
+    absl::Duration gauge_interval = absl::Seconds(15);
   };
 
-  // Registers steward_ticket_escalations_total{level}. `desk` must outlive
-  // the engine. Does not start the thread.
+  // Registers steward_ticket_escalations_total{level} and the backlog
+  // gauges steward_tickets_open{kind,priority,state} and
+  // steward_tickets_at_risk{target}. `desk` must outlive the engine. Does
+  // not start the thread.
   SlaEngine(TicketDesk& desk, prometheus::Registry& registry, Options options);
   ~SlaEngine();  // stops the thread
 
@@ -40,6 +48,8 @@ class SlaEngine {
   // One pass: fires what is due now. Returns the number of events written.
   // Exposed for tests; the thread calls it in a loop.
   absl::StatusOr<int> RunOnce();
+  // Refreshes the backlog gauges from the database. Exposed for tests.
+  absl::Status RefreshGauges();
 
  private:
   void Loop();
@@ -48,6 +58,12 @@ class SlaEngine {
   const Options options_;
   // Indexed by EscalationLevel (1 handler, 2 supervisor, 3 manager).
   std::array<prometheus::Counter*, 4> escalations_{};
+  prometheus::Family<prometheus::Gauge>* open_;
+  // Children of open_ created so far (only the engine thread touches it);
+  // zeroed before each refresh so drained combinations read 0.
+  std::map<std::tuple<int, int, int>, prometheus::Gauge*> open_children_;
+  std::map<SlaTarget, prometheus::Gauge*> at_risk_;
+  absl::Time next_gauge_refresh_ = absl::InfinitePast();
   absl::Notification stop_;
   std::thread thread_;
 };

@@ -269,6 +269,7 @@ MysqlTicketRepository::MysqlTicketRepository(db::ConnectionPool& pool,
       list_events_(pool, "tickets_list_events"),
       fire_(pool, "tickets_fire_escalations"),
       next_fire_(pool, "tickets_next_escalation"),
+      count_(pool, "tickets_count_backlog"),
       event_settle_(event_settle) {}
 
 absl::StatusOr<Ticket> MysqlTicketRepository::Create(
@@ -590,6 +591,40 @@ MysqlTicketRepository::NextEscalationTime() {
   });
   if (!status.ok()) return status;
   return next;
+}
+
+absl::StatusOr<std::vector<OpenCount>> MysqlTicketRepository::CountOpen() {
+  std::vector<OpenCount> counts;
+  absl::Status status = count_.Run([&](db::Connection& conn) {
+    std::unique_ptr<sql::ResultSet> rows(
+        conn.Prepare(sql_text::kCountOpen).executeQuery());
+    counts.clear();
+    while (rows->next()) {
+      counts.push_back({static_cast<TicketKind>(rows->getInt(1)),
+                        static_cast<Priority>(rows->getInt(2)),
+                        static_cast<TicketState>(rows->getInt(3)),
+                        rows->getInt64(4)});
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return counts;
+}
+
+absl::StatusOr<std::map<SlaTarget, int64_t>>
+MysqlTicketRepository::CountAtRisk() {
+  std::map<SlaTarget, int64_t> counts;
+  absl::Status status = count_.Run([&](db::Connection& conn) {
+    std::unique_ptr<sql::ResultSet> rows(
+        conn.Prepare(sql_text::kCountAtRisk).executeQuery());
+    counts.clear();
+    while (rows->next()) {
+      counts[static_cast<SlaTarget>(rows->getInt(1))] = rows->getInt64(2);
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return counts;
 }
 
 }  // namespace steward::tickets

@@ -41,6 +41,8 @@ class MysqlTicketRepository : public TicketRepository {
       const std::function<EscalationDecision(const DueEscalation&)>& decide)
       override;
   absl::StatusOr<std::optional<absl::Time>> NextEscalationTime() override;
+  absl::StatusOr<std::vector<OpenCount>> CountOpen() override;
+  absl::StatusOr<std::map<SlaTarget, int64_t>> CountAtRisk() override;
 
  private:
   db::Operation create_;
@@ -51,6 +53,7 @@ class MysqlTicketRepository : public TicketRepository {
   db::Operation list_events_;
   db::Operation fire_;
   db::Operation next_fire_;
+  db::Operation count_;
   const absl::Duration event_settle_;
 };
 

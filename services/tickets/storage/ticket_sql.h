@@ -125,6 +125,15 @@ inline constexpr char kUpdateClockEscalation[] =
 inline constexpr char kNextFireTime[] =
     "SELECT MIN(next_fire_at) FROM sla_clocks";
 
+inline constexpr char kCountOpen[] =
+    "SELECT kind, priority, state, COUNT(*) FROM tickets"
+    " WHERE state NOT IN (8, 9) GROUP BY kind, priority, state";
+
+// Warned (escalated 1 or 2) and still running (state 2): at risk.
+inline constexpr char kCountAtRisk[] =
+    "SELECT target, COUNT(*) FROM sla_clocks"
+    " WHERE state = 2 AND escalated IN (1, 2) GROUP BY target";
+
 }  // namespace steward::tickets::sql_text
 
 #endif  // STEWARD_SERVICES_TICKETS_STORAGE_TICKET_SQL_H_

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <functional>
 #include <map>
+#include <tuple>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -183,6 +184,36 @@ class FakeTicketRepository : public TicketRepository {
       }
     }
     return next;
+  }
+
+  absl::StatusOr<std::vector<OpenCount>> CountOpen() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::map<std::tuple<TicketKind, Priority, TicketState>, int64_t> counts;
+    for (const auto& [id, s] : tickets_) {
+      const Ticket& t = s.ticket;
+      if (!IsOpen(t.state)) continue;
+      ++counts[{t.draft.kind, t.draft.priority, t.state}];
+    }
+    std::vector<OpenCount> out;
+    for (const auto& [key, n] : counts) {
+      out.push_back({std::get<0>(key), std::get<1>(key), std::get<2>(key), n});
+    }
+    return out;
+  }
+
+  absl::StatusOr<std::map<SlaTarget, int64_t>> CountAtRisk() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::map<SlaTarget, int64_t> counts;
+    for (const auto& [id, s] : tickets_) {
+      for (const auto& [target, row] : s.escalations) {
+        if (row.clock.state == ClockState::kRunning &&
+            (row.escalated == EscalationLevel::kHandler ||
+             row.escalated == EscalationLevel::kSupervisor)) {
+          ++counts[target];
+        }
+      }
+    }
+    return counts;
   }
 
   // Test introspection.
