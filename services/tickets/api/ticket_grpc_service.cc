@@ -20,8 +20,13 @@ constexpr int kMaxEventPage = 1000;
 
 // The filters a page token is bound to.
 std::string FilterKey(const v1::ListTicketsRequest& request) {
-  return absl::StrCat(request.state(), "|", request.kind(), "|",
-                      request.priority());
+  return absl::StrCat(
+      request.state(), "|", request.kind(), "|", request.priority(), "|",
+      request.assignee(), "|", request.district(), "|",
+      request.created_after().seconds(), ".", request.created_after().nanos(),
+      "|", request.created_before().seconds(), ".",
+      request.created_before().nanos(), "|", request.overdue_only(), "|",
+      request.at_risk_only());
 }
 
 }  // namespace

@@ -148,6 +148,16 @@ absl::StatusOr<TicketDraft> DraftFromRequest(
   auto line = RequiredEnum<Line>(t.line(), 5, "ticket.line", errors);
   CheckStaffId(t.received_by(), /*required=*/false, "ticket.received_by",
                errors);
+  std::optional<absl::CivilDay> warranty_end;
+  if (!t.warranty_end_date().empty()) {
+    absl::CivilDay day;
+    if (t.warranty_end_date().size() != 10 ||
+        !absl::ParseCivilTime(t.warranty_end_date(), &day)) {
+      errors.Add("ticket.warranty_end_date", "must be a date, YYYY-MM-DD");
+    } else {
+      warranty_end = day;
+    }
+  }
   if (!errors.empty()) return errors.ToStatus();
   draft.kind = *kind;
   draft.priority = *priority;
@@ -159,6 +169,13 @@ absl::StatusOr<TicketDraft> DraftFromRequest(
   draft.location.detail = t.location().detail();
   draft.description = t.description();
   draft.received_by = t.received_by();
+  draft.category = t.category();
+  draft.district = t.district();
+  draft.household = t.household();
+  draft.contact_name = t.contact_name();
+  draft.contact_phone = t.contact_phone();
+  draft.photo_refs.assign(t.photo_refs().begin(), t.photo_refs().end());
+  draft.warranty_end = warranty_end;
   return draft;
 }
 
@@ -170,6 +187,21 @@ absl::StatusOr<TicketFilter> FilterFromRequest(
   filter.kind = OptionalEnum<TicketKind>(request.kind(), 6, "kind", errors);
   filter.priority =
       OptionalEnum<Priority>(request.priority(), 3, "priority", errors);
+  CheckStaffId(request.assignee(), /*required=*/false, "assignee", errors);
+  errors.Check(request.district().size() <= kMaxPersonIdChars, "district",
+               "at most 64 characters");
+  filter.assignee = request.assignee();
+  filter.district = request.district();
+  if (request.has_created_after() &&
+      rpc::CheckProtoTime(request.created_after(), "created_after", errors)) {
+    filter.created_after = rpc::FromProtoTime(request.created_after());
+  }
+  if (request.has_created_before() &&
+      rpc::CheckProtoTime(request.created_before(), "created_before", errors)) {
+    filter.created_before = rpc::FromProtoTime(request.created_before());
+  }
+  filter.overdue_only = request.overdue_only();
+  filter.at_risk_only = request.at_risk_only();
   if (!errors.empty()) return errors.ToStatus();
   return filter;
 }
@@ -193,6 +225,15 @@ void ToProto(const TicketView& view, v1::Ticket* out) {
   location->set_detail(d.location.detail);
   out->set_description(d.description);
   out->set_received_by(d.received_by);
+  out->set_category(d.category);
+  out->set_district(d.district);
+  out->set_household(d.household);
+  out->set_contact_name(d.contact_name);
+  out->set_contact_phone(d.contact_phone);
+  for (const std::string& ref : d.photo_refs) out->add_photo_refs(ref);
+  if (d.warranty_end.has_value()) {
+    out->set_warranty_end_date(absl::FormatCivilTime(*d.warranty_end));
+  }
   out->set_state(static_cast<v1::TicketState>(ticket.state));
   SetTime(ticket.create_time, out->mutable_create_time());
   SetTime(ticket.update_time, out->mutable_update_time());

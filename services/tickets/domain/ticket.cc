@@ -1,5 +1,6 @@
 #include "services/tickets/domain/ticket.h"
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/rpc/errors.h"
 #include "common/util/text.h"
@@ -90,6 +91,42 @@ absl::Status ValidateDraft(const TicketDraft& draft) {
             kMaxLocationDetailChars);
   CheckText(errors, "ticket.received_by", draft.received_by, 0,
             kMaxPersonIdChars);
+  CheckText(errors, "ticket.category", draft.category, 0, kMaxCategoryChars);
+  CheckText(errors, "ticket.district", draft.district, 0, kMaxPersonIdChars);
+  CheckText(errors, "ticket.household", draft.household, 0,
+            kMaxPersonIdChars);
+  CheckText(errors, "ticket.contact_name", draft.contact_name, 0,
+            kMaxContactNameChars);
+  if (!draft.contact_phone.empty()) {
+    // Digits with an optional leading + and separators; 5..20 characters.
+    bool ok = draft.contact_phone.size() >= 5 &&
+              draft.contact_phone.size() <= 20;
+    for (size_t i = 0; ok && i < draft.contact_phone.size(); ++i) {
+      const char c = draft.contact_phone[i];
+      ok = absl::ascii_isdigit(c) || c == '-' || c == ' ' ||
+           (c == '+' && i == 0);
+    }
+    errors.Check(ok, "ticket.contact_phone",
+                 "5-20 characters of digits, spaces and dashes, optionally "
+                 "starting with +");
+  }
+  if (draft.photo_refs.size() > kMaxPhotos) {
+    errors.Add("ticket.photo_refs",
+               absl::StrCat("at most ", kMaxPhotos, " photos"));
+  }
+  for (const std::string& ref : draft.photo_refs) {
+    if (ref.empty() || ref.size() > kMaxPhotoRefChars ||
+        ref.find_first_of("\r\n") != std::string::npos) {
+      errors.Add("ticket.photo_refs",
+                 absl::StrCat("each reference is 1-", kMaxPhotoRefChars,
+                              " characters on one line"));
+      break;
+    }
+  }
+  if (draft.warranty_end.has_value() &&
+      draft.kind != TicketKind::kLegacyDefect) {
+    errors.Add("ticket.warranty_end", "only legacy defects have a warranty");
+  }
   if (draft.kind == TicketKind::kHouseholdRepair) {
     errors.Check(!draft.location.building.empty(), "ticket.location.building",
                  "an in-home repair needs the building");

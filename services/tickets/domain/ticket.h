@@ -11,6 +11,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 
 namespace steward::tickets {
@@ -117,6 +118,21 @@ struct TicketDraft {
   // patrol); empty when the owner filed it unaided (app, WeChat, email). They
   // become the first responder (首问负责人) at registration.
   std::string received_by;
+  // What it is about, from the company's category list ("water_leak",
+  // "noise", ...); the group-complaint warning groups by it.
+  std::string category;
+  // The district (片区) whose people own the work, if known.
+  std::string district;
+  // The reporting household ("3-2-1201"), empty for a public-area report.
+  std::string household;
+  // How to reach the reporter. Personal data: never logged.
+  std::string contact_name;
+  std::string contact_phone;
+  // References to uploaded photos (object-store keys), at most kMaxPhotos.
+  std::vector<std::string> photo_refs;
+  // Legacy defects (地产遗留问题): when the developer's warranty ends; a
+  // reminder is due a month before.
+  std::optional<absl::CivilDay> warranty_end;
 };
 
 // A ticket's current record. Lifecycle fields change only through
@@ -184,6 +200,12 @@ struct TicketFilter {
   std::optional<TicketState> state;
   std::optional<TicketKind> kind;
   std::optional<Priority> priority;
+  std::string assignee;  // "" = any
+  std::string district;  // "" = any
+  std::optional<absl::Time> created_after;   // inclusive
+  std::optional<absl::Time> created_before;  // exclusive
+  bool overdue_only = false;   // a clock breached and still running
+  bool at_risk_only = false;   // a clock warned, not yet breached
 };
 
 struct TicketPage {
@@ -192,7 +214,11 @@ struct TicketPage {
   int64_t next_after_id = 0;
 };
 
-// Limits on free text, in Unicode code points.
+// Limits on free text, in Unicode code points, and on photos.
+inline constexpr size_t kMaxPhotos = 9;
+inline constexpr size_t kMaxPhotoRefChars = 512;
+inline constexpr size_t kMaxCategoryChars = 64;
+inline constexpr size_t kMaxContactNameChars = 50;
 inline constexpr size_t kMaxDescriptionChars = 4000;
 inline constexpr size_t kMaxLocationFieldChars = 32;
 inline constexpr size_t kMaxLocationDetailChars = 200;

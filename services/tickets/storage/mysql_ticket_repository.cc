@@ -11,6 +11,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/db/insert_once.h"
 #include "common/db/sql_values.h"
@@ -157,10 +158,39 @@ Ticket ReadTicket(sql::ResultSet& r) {
   t.callback_comment = r.getString(i++);
   t.cancel_reason = GetEnum<CancelReason>(r, i++);
   t.summary = r.getString(i++);
+  t.draft.category = r.getString(i++);
+  t.draft.district = r.getString(i++);
+  t.draft.household = r.getString(i++);
+  t.draft.contact_name = r.getString(i++);
+  t.draft.contact_phone = r.getString(i++);
+  t.draft.photo_refs = absl::StrSplit(std::string(r.getString(i++)), '\n',
+                                      absl::SkipEmpty());
+  if (!r.isNull(i)) {
+    absl::CivilDay day;
+    if (absl::ParseCivilTime(std::string(r.getString(i)), &day)) {
+      t.draft.warranty_end = day;
+    }
+  }
+  ++i;
   return t;
 }
 
-constexpr int kFingerprintColumn = 39;  // after the 38 ticket columns
+constexpr int kFingerprintColumn = 46;  // after the 45 ticket columns
+
+// Binds the 7 detail columns (STEWARD_TICKET_DETAIL_COLUMNS) from `i`.
+void BindDetails(sql::PreparedStatement& s, int i, const TicketDraft& d) {
+  s.setString(i++, d.category);
+  s.setString(i++, d.district);
+  s.setString(i++, d.household);
+  s.setString(i++, d.contact_name);
+  s.setString(i++, d.contact_phone);
+  s.setString(i++, absl::StrJoin(d.photo_refs, "\n"));
+  if (d.warranty_end.has_value()) {
+    s.setString(i, absl::FormatCivilTime(*d.warranty_end));
+  } else {
+    s.setNull(i, sql::DataType::DATE);
+  }
+}
 
 // --- Writers shared by Create and Mutate ----------------------------------
 
@@ -303,6 +333,7 @@ absl::StatusOr<Ticket> MysqlTicketRepository::Create(
     insert.setInt64(18, initial.deadlines.policy_version);
     insert.setString(19, initial.deadlines.calendar_fingerprint);
     BindLifecycle(insert, 20, ticket);
+    BindDetails(insert, 42, draft);
     STEWARD_ASSIGN_OR_RETURN(
         const int64_t id,
         db::InsertOnce(
@@ -438,8 +469,18 @@ absl::StatusOr<TicketPage> MysqlTicketRepository::List(
     select.setInt(6, kind);
     select.setInt(7, priority);
     select.setInt(8, priority);
+    select.setString(9, filter.assignee);
+    select.setString(10, filter.assignee);
+    select.setString(11, filter.district);
+    select.setString(12, filter.district);
+    select.setDateTime(13, db::ToSqlDateTime(
+                               filter.created_after.value_or(absl::InfinitePast())));
+    select.setDateTime(14, db::ToSqlDateTime(filter.created_before.value_or(
+                               absl::InfiniteFuture())));
+    select.setInt(15, filter.overdue_only ? 1 : 0);
+    select.setInt(16, filter.at_risk_only ? 1 : 0);
     // One extra row tells whether another page follows.
-    select.setInt(9, limit + 1);
+    select.setInt(17, limit + 1);
     std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
     page.tickets.clear();
     while (rows->next()) page.tickets.push_back(ReadTicket(*rows));

@@ -6,11 +6,17 @@
 
 namespace steward::tickets::sql_text {
 
-// The 38 columns ReadTicket reads, in order.
+// The 45 columns ReadTicket reads, in order.
 #define STEWARD_TICKET_COLUMNS                                               \
   "id, community_id, kind, priority, channel, line, building, unit, room,"   \
   " location_detail, description, state, version, create_time, update_time," \
-  " received_by, " STEWARD_TICKET_LIFECYCLE_COLUMNS
+  " received_by, " STEWARD_TICKET_LIFECYCLE_COLUMNS                          \
+  ", " STEWARD_TICKET_DETAIL_COLUMNS
+
+// The 7 detail columns (V004), set at registration.
+#define STEWARD_TICKET_DETAIL_COLUMNS                                  \
+  "category, district, household, contact_name, contact_phone,"        \
+  " photo_refs, warranty_end"
 
 // The 22 lifecycle columns BindLifecycle binds, in order.
 #define STEWARD_TICKET_LIFECYCLE_COLUMNS                                     \
@@ -25,9 +31,10 @@ inline constexpr char kInsertTicket[] =
     " building, unit, room, location_detail, description, received_by, state,"
     " version, request_id, request_fingerprint, create_time, update_time,"
     " sla_policy_id, sla_policy_version, calendar_version, "
-    STEWARD_TICKET_LIFECYCLE_COLUMNS
+    STEWARD_TICKET_LIFECYCLE_COLUMNS ", " STEWARD_TICKET_DETAIL_COLUMNS
     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?,"
-    " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+    " ?, ?, ?, ?, ?, ?, ?)";
 
 inline constexpr char kUpdateTicket[] =
     "UPDATE tickets SET priority = ?, state = ?, version = version + 1,"
@@ -53,13 +60,22 @@ inline constexpr char kSelectTicketForUpdate[] =
     "SELECT " STEWARD_TICKET_COLUMNS
     " FROM tickets WHERE community_id = ? AND id = ? FOR UPDATE";
 
-// Filters are optional: 0 means "any".
+// Filters are optional: 0 or '' means "any"; the time range is always
+// bound (open ends as the column's limits).
 inline constexpr char kListTickets[] =
     "SELECT " STEWARD_TICKET_COLUMNS
     " FROM tickets"
     " WHERE community_id = ? AND id < ?"
     " AND (? = 0 OR state = ?) AND (? = 0 OR kind = ?)"
     " AND (? = 0 OR priority = ?)"
+    " AND (? = '' OR assignee = ?) AND (? = '' OR district = ?)"
+    " AND create_time >= ? AND create_time < ?"
+    " AND (? = 0 OR EXISTS (SELECT 1 FROM sla_clocks c"
+    "   WHERE c.ticket_id = tickets.id AND c.escalated = 3"
+    "   AND c.stop_at IS NULL))"
+    " AND (? = 0 OR EXISTS (SELECT 1 FROM sla_clocks c"
+    "   WHERE c.ticket_id = tickets.id AND c.escalated IN (1, 2)"
+    "   AND c.stop_at IS NULL))"
     " ORDER BY id DESC LIMIT ?";
 
 inline constexpr char kSelectMutation[] =

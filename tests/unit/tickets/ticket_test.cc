@@ -72,3 +72,36 @@ TEST(ValidateDraftTest, LocationFieldsAreBounded) {
 
 }  // namespace
 }  // namespace steward::tickets
+
+namespace steward::tickets {
+namespace {
+
+TEST(ValidateDraftTest, DetailsAreBoundedAndWarrantyIsForLegacyDefectsOnly) {
+  TicketDraft d = ValidRepair();
+  d.category = "water_leak";
+  d.household = "3-2-1201";
+  d.contact_name = "王女士";
+  d.contact_phone = "+86 138-0013-8000";
+  d.photo_refs = {"photos/a.jpg", "photos/b.jpg"};
+  EXPECT_TRUE(ValidateDraft(d).ok());
+
+  d.photo_refs.assign(10, "photos/x.jpg");
+  d.contact_phone = "138ABC";
+  d.warranty_end = absl::CivilDay(2027, 6, 30);
+  EXPECT_EQ(ViolatedFields(ValidateDraft(d)),
+            (std::vector<std::string>{"ticket.contact_phone",
+                                      "ticket.photo_refs",
+                                      "ticket.warranty_end"}));
+  d.photo_refs = {"photos/a.jpg\nphotos/b.jpg"};
+  d.contact_phone = "1380+013";
+  d.kind = TicketKind::kLegacyDefect;
+  EXPECT_EQ(ViolatedFields(ValidateDraft(d)),
+            (std::vector<std::string>{"ticket.contact_phone",
+                                      "ticket.photo_refs"}));
+  d.photo_refs = {"photos/a.jpg"};
+  d.contact_phone = "13800138000";
+  EXPECT_TRUE(ValidateDraft(d).ok());
+}
+
+}  // namespace
+}  // namespace steward::tickets
