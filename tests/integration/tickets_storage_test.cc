@@ -6,6 +6,7 @@
 #include <prometheus/registry.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cppconn/driver.h>
 #include <cppconn/statement.h>
@@ -324,6 +325,72 @@ TEST_F(TicketsStorageTest, ListFiltersByAssigneeDistrictTimeAndRisk) {
   ASSERT_TRUE(engine.RunOnce().ok());  // breaches (2 s)
   EXPECT_EQ(names({.overdue_only = true}).size(), 5u);
   EXPECT_TRUE(names({.at_risk_only = true}).empty());
+}
+
+TEST_F(TicketsStorageTest, GroupComplaintOpensOneIncidentAtTheThreshold) {
+  SlaRules rules = FastRules();
+  rules.group_complaints = {.households = 3, .window = absl::Hours(1)};
+  TicketDesk desk(*replica_->repository, [] { return absl::Now(); }, rules);
+  auto complain = [&](const std::string& household, const std::string& building,
+                      const std::string& id) {
+    TicketDraft d = Inquiry("group");
+    d.kind = TicketKind::kComplaint;
+    d.category = "noise";
+    d.household = household;
+    d.location.building = building;
+    d.description = "Construction noise after 22:00";
+    auto v = desk.Register(d, id, "fp-" + id);
+    EXPECT_TRUE(v.ok()) << v.status();
+    return v.ok() ? v->ticket.id : 0;
+  };
+  std::vector<int64_t> linked;
+  linked.push_back(complain("5-1-101", "5", "g1"));
+  linked.push_back(complain("5-1-102", "5", "g2"));
+  linked.push_back(complain("5-1-102", "5", "g3"));  // same household again
+  EXPECT_TRUE(desk.ListIncidents("group")->empty());
+  const int64_t elsewhere = complain("6-1-101", "6", "g4");  // other building
+  EXPECT_TRUE(desk.ListIncidents("group")->empty());
+  linked.push_back(complain("5-2-201", "5", "g5"));  // third household: opens
+  linked.push_back(complain("5-2-202", "5", "g6"));  // linked, no new warning
+  auto incidents = desk.ListIncidents("group");
+  ASSERT_TRUE(incidents.ok()) << incidents.status();
+  ASSERT_EQ(incidents->size(), 1u);
+  EXPECT_EQ((*incidents)[0].building, "5");
+  EXPECT_EQ((*incidents)[0].category, "noise");
+  EXPECT_EQ((*incidents)[0].ticket_ids, linked);
+  EXPECT_EQ(std::count(linked.begin(), linked.end(), elsewhere), 0);
+  int warnings = 0;
+  for (const TicketEvent& e : AllEvents()) {
+    if (e.type == TicketEventType::kGroupComplaintWarning) {
+      ++warnings;
+      EXPECT_EQ(e.ticket_id, linked[3]);
+    }
+  }
+  EXPECT_EQ(warnings, 1);
+}
+
+TEST_F(TicketsStorageTest, WarrantyReminderFiresOnceWithinTheLeadTime) {
+  const absl::CivilDay today =
+      absl::ToCivilDay(absl::Now(), absl::FixedTimeZone(8 * 3600));
+  auto defect = [&](int days_left, const std::string& id) {
+    TicketDraft d = Inquiry("warranty");
+    d.kind = TicketKind::kLegacyDefect;
+    d.location.building = "2";
+    d.warranty_end = today + days_left;
+    auto v = replica_->desk->Register(d, id, "fp-" + id);
+    EXPECT_TRUE(v.ok()) << v.status();
+    return v.ok() ? v->ticket.id : 0;
+  };
+  const int64_t soon = defect(20, "w1");
+  defect(45, "w2");  // beyond the 30-day lead time
+  auto first = replica_->desk->FireWarrantyReminders(100);
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_EQ(first->size(), 1u);
+  EXPECT_EQ((*first)[0].ticket_id, soon);
+  EXPECT_EQ((*first)[0].type, TicketEventType::kWarrantyReminder);
+  auto again = replica_->desk->FireWarrantyReminders(100);
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->empty());
 }
 
 TEST_F(TicketsStorageTest, BacklogGaugesCountOpenAndAtRiskTickets) {

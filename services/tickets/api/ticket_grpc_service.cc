@@ -7,6 +7,7 @@
 #include "common/rpc/errors.h"
 #include "common/rpc/grpc_status.h"
 #include "common/rpc/idempotency.h"
+#include "common/rpc/proto_convert.h"
 #include "common/rpc/resources.h"
 #include "services/tickets/api/ticket_mapping.h"
 
@@ -172,6 +173,27 @@ grpc::Status TicketGrpcService::ListTicketTimeline(
   if (!entries.ok()) return ToGrpcStatus(entries.status());
   for (const TimelineEntry& entry : *entries) {
     ToProto(entry, response->add_entries());
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status TicketGrpcService::ListIncidents(
+    grpc::ServerContext* context, const v1::ListIncidentsRequest* request,
+    v1::ListIncidentsResponse* response) {
+  auto community = rpc::ParseCommunityParent(request->parent(), "parent");
+  if (!community.ok()) return ToGrpcStatus(community.status());
+  auto incidents = desk_.ListIncidents(*community);
+  if (!incidents.ok()) return ToGrpcStatus(incidents.status());
+  for (const Incident& incident : *incidents) {
+    v1::Incident* out = response->add_incidents();
+    out->set_name(absl::StrCat("communities/", incident.community,
+                               "/incidents/", incident.id));
+    out->set_building(incident.building);
+    out->set_category(incident.category);
+    *out->mutable_open_time() = rpc::ToProtoTime(incident.opened_at);
+    for (int64_t id : incident.ticket_ids) {
+      out->add_tickets(TicketName(incident.community, id));
+    }
   }
   return grpc::Status::OK;
 }

@@ -89,6 +89,9 @@ class TicketGrpcService final : public v1::TicketService::Service {
       const v1::ListTicketTimelineRequest* request,
       v1::ListTicketTimelineResponse* response) override;
 
+  grpc::Status ListIncidents(grpc::ServerContext* context,
+                             const v1::ListIncidentsRequest* request,
+                             v1::ListIncidentsResponse* response) override;
   grpc::Status ListTicketEvents(
       grpc::ServerContext* context, const v1::ListTicketEventsRequest* request,
       v1::ListTicketEventsResponse* response) override;

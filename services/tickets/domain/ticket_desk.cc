@@ -100,18 +100,19 @@ absl::StatusOr<TicketView> TicketDesk::Register(const TicketDraft& draft,
                             .state = TicketState::kRegistered,
                             .time = now});
   initial.deadlines = DeadlinesOf(initial.ticket, now);
-  STEWARD_ASSIGN_OR_RETURN(Ticket stored,
-                           repository_.Create(initial, request_id, fingerprint));
-  // A replayed create returns the earlier ticket, registered at another
-  // time (compared at the microsecond precision storage keeps).
-  if (observer_ != nullptr && absl::ToUnixMicros(stored.create_time) ==
-                                  absl::ToUnixMicros(initial.ticket.create_time)) {
-    observer_->OnCommitted({.community = draft.community,
-                            .kind = draft.kind,
-                            .priority = draft.priority,
-                            .created = true});
+  STEWARD_ASSIGN_OR_RETURN(
+      CreateOutcome created,
+      repository_.Create(initial, request_id, fingerprint,
+                         rules_.group_complaints));
+  if (observer_ != nullptr && !created.replayed) {
+    observer_->OnCommitted(
+        {.community = draft.community,
+         .kind = draft.kind,
+         .priority = draft.priority,
+         .created = true,
+         .opened_group_incident = created.opened_incident.has_value()});
   }
-  return View(stored);
+  return View(created.ticket);
 }
 
 absl::StatusOr<TicketView> TicketDesk::Get(const std::string& community,
@@ -185,6 +186,15 @@ absl::StatusOr<std::vector<TicketEvent>> TicketDesk::FireDueEscalations(
         }
         return decision;
       });
+}
+
+absl::StatusOr<std::vector<TicketEvent>> TicketDesk::FireWarrantyReminders(
+    int limit) {
+  const absl::Time now = clock_();
+  const absl::CivilDay today =
+      absl::ToCivilDay(now, rules_.calendar.time_zone());
+  return repository_.FireWarrantyReminders(
+      today + rules_.warranty_reminder_days, now, limit);
 }
 
 absl::StatusOr<std::optional<absl::Time>> TicketDesk::NextEscalationTime() {

@@ -30,10 +30,14 @@ struct TicketView {
   TicketDeadlines deadlines;
 };
 
-// The SLA rules in force: policy rows and the business calendar.
+// The SLA rules in force: policy rows, the business calendar and the
+// property-company rules that are numbers (data, not constants).
 struct SlaRules {
   std::vector<SlaPolicy> policies;
   calendar::BusinessCalendar calendar;
+  GroupComplaintRule group_complaints;
+  // Legacy defects: remind this many days before the warranty ends.
+  int warranty_reminder_days = 30;
 };
 
 // What one committed change meant for the SLA dashboards; sent to the
@@ -43,6 +47,7 @@ struct ChangeOutcome {
   TicketKind kind = TicketKind::kInquiry;
   Priority priority = Priority::kRoutine;
   bool created = false;
+  bool opened_group_incident = false;
   std::optional<TicketAction> action;  // unset for a registration
   // Clocks the change stopped, with their outcome.
   std::vector<SettledClock> settled;
@@ -96,6 +101,14 @@ class TicketDesk {
   // One SLA engine step: fires every escalation due now (at most `limit`
   // clocks) and returns the events written.
   absl::StatusOr<std::vector<TicketEvent>> FireDueEscalations(int limit);
+  // Reminds (once) every open legacy defect whose warranty ends within
+  // warranty_reminder_days of today in the calendar's time zone.
+  absl::StatusOr<std::vector<TicketEvent>> FireWarrantyReminders(int limit);
+  absl::StatusOr<std::vector<Incident>> ListIncidents(
+      const std::string& community) {
+    return repository_.ListIncidents(community);
+  }
+
   // When the next escalation falls due, if any.
   absl::StatusOr<std::optional<absl::Time>> NextEscalationTime();
 

@@ -36,6 +36,10 @@ absl::string_view EventTypeName(TicketEventType type) {
       return "sla_warning";
     case TicketEventType::kSlaBreached:
       return "sla_breached";
+    case TicketEventType::kWarrantyReminder:
+      return "warranty_reminder";
+    case TicketEventType::kGroupComplaintWarning:
+      return "group_complaint_warning";
   }
   return "unknown";
 }

@@ -31,6 +31,11 @@ enum class TicketEventType {
   kPriorityChanged = 14,
   kSlaWarning = 15,
   kSlaBreached = 16,
+  // A legacy defect's warranty ends within the reminder lead time.
+  kWarrantyReminder = 17,
+  // Enough households raised the same issue in one building or community
+  // within the window: an incident links their complaints (群诉预警).
+  kGroupComplaintWarning = 18,
 };
 
 // The feed's stable name of a type ("created", "sla_breached", ...).

@@ -26,6 +26,35 @@ struct TicketChange {
   TicketDeadlines deadlines;
 };
 
+// The group-complaint early warning (群诉预警): when at least `households`
+// distinct households raise complaints of one category in one building (or,
+// without a building, one community) within `window`, an incident links
+// them. Numbers are data (SlaRules), not constants.
+struct GroupComplaintRule {
+  int households = 5;
+  absl::Duration window = absl::Hours(24);
+};
+
+// What Create did.
+struct CreateOutcome {
+  Ticket ticket;
+  // True when the request id was seen before and `ticket` is the earlier
+  // one (nothing was written).
+  bool replayed = false;
+  // Set when this ticket opened a group-complaint incident.
+  std::optional<int64_t> opened_incident;
+};
+
+// A group-complaint incident and the complaints it links.
+struct Incident {
+  int64_t id = 0;
+  std::string community;
+  std::string building;  // "" = community-wide
+  std::string category;
+  absl::Time opened_at;
+  std::vector<int64_t> ticket_ids;
+};
+
 // Computes the change from the ticket as currently stored (locked).
 using ChangeFn = std::function<absl::StatusOr<TicketChange>(const Ticket&)>;
 
@@ -60,13 +89,25 @@ class TicketRepository {
 
   // Stores a new ticket (initial.ticket, id 0) with its timeline entry,
   // events and clocks, unless (community, request_id) was used before: then
-  // returns the ticket that call created when `fingerprint` matches, and
-  // INVALID_ARGUMENT (field request_id) when it does not. Safe under
-  // concurrent calls with the same request_id: exactly one ticket is
-  // created.
-  virtual absl::StatusOr<Ticket> Create(const TicketChange& initial,
-                                        const std::string& request_id,
-                                        const std::string& fingerprint) = 0;
+  // returns the ticket that call created (replayed) when `fingerprint`
+  // matches, and INVALID_ARGUMENT (field request_id) when it does not. Safe
+  // under concurrent calls with the same request_id: exactly one ticket is
+  // created. For a complaint with a category, `group_rule` is applied in the
+  // same transaction: the incident is opened once (with a
+  // group_complaint_warning event) and later complaints are linked to it.
+  virtual absl::StatusOr<CreateOutcome> Create(
+      const TicketChange& initial, const std::string& request_id,
+      const std::string& fingerprint, const GroupComplaintRule& group_rule) = 0;
+
+  // Open incidents of `community`, newest first.
+  virtual absl::StatusOr<std::vector<Incident>> ListIncidents(
+      const std::string& community) = 0;
+
+  // Claims (SKIP LOCKED) open legacy defects whose warranty ends on or
+  // before `ends_by` and that were not reminded yet, writes one
+  // warranty_reminder event each at `now` and marks them reminded.
+  virtual absl::StatusOr<std::vector<TicketEvent>> FireWarrantyReminders(
+      absl::CivilDay ends_by, absl::Time now, int limit) = 0;
 
   // Locks ticket `id` of `community` and:
   //  - when `request_id` was already used on this ticket: returns the ticket

@@ -108,6 +108,11 @@ void SlaEngine::Loop() {
     failing = false;
     if (absl::Now() >= next_gauge_refresh_) {
       next_gauge_refresh_ = absl::Now() + options_.gauge_interval;
+      if (auto reminded = desk_.FireWarrantyReminders(options_.batch);
+          !reminded.ok()) {
+        log::Warning("warranty reminders not sent",
+                     {{"cause", std::string(reminded.status().message())}});
+      }
       if (absl::Status s = RefreshGauges(); !s.ok()) {
         log::Warning("backlog gauges not refreshed",
                      {{"cause", std::string(s.message())}});

@@ -30,7 +30,8 @@ class SlaEngine {
     absl::Duration max_idle = absl::Milliseconds(500);
     // Clocks claimed per transaction.
     int batch = 200;
-    // How often the backlog gauges are refreshed (two GROUP BY queries).
+    // How often the backlog gauges are refreshed (two GROUP BY queries) and
+    // warranty reminders are looked for.
     absl::Duration gauge_interval = absl::Seconds(15);
   };
 

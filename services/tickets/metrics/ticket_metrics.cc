@@ -39,7 +39,11 @@ TicketMetrics::TicketMetrics(prometheus::Registry& registry)
       created_(prometheus::BuildCounter()
                    .Name("steward_tickets_created_total")
                    .Help("Tickets registered")
-                   .Register(registry)) {}
+                   .Register(registry)),
+      group_alerts_(prometheus::BuildCounter()
+                        .Name("steward_group_complaint_alerts_total")
+                        .Help("Group-complaint incidents opened (群诉预警)")
+                        .Register(registry)) {}
 
 prometheus::Counter& TicketMetrics::Counter(
     prometheus::Family<prometheus::Counter>& family,
@@ -69,6 +73,9 @@ void TicketMetrics::OnCommitted(const ChangeOutcome& outcome) {
                        {"kind", kind},
                        {"priority", priority}})
         .Increment();
+  }
+  if (outcome.opened_group_incident) {
+    Counter(group_alerts_, {{"community", outcome.community}}).Increment();
   }
   for (const SettledClock& clock : outcome.settled) {
     Counter(sla_, {{"target", std::string(SlaTargetName(clock.target))},

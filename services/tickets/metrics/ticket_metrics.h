@@ -3,6 +3,7 @@
 //   steward_ticket_resolution_seconds{kind,priority}       histogram
 //   steward_ticket_sla_total{target,outcome,community,kind,priority}
 //   steward_tickets_created_total{community,kind,priority}
+//   steward_group_complaint_alerts_total{community}
 // Ticket, owner and staff ids are never labels. Children are created once per
 // label set and cached; the request path only increments.
 #ifndef STEWARD_SERVICES_TICKETS_METRICS_TICKET_METRICS_H_
@@ -38,6 +39,7 @@ class TicketMetrics : public TicketObserver {
   prometheus::Family<prometheus::Histogram>& resolution_;
   prometheus::Family<prometheus::Counter>& sla_;
   prometheus::Family<prometheus::Counter>& created_;
+  prometheus::Family<prometheus::Counter>& group_alerts_;
   absl::Mutex mu_;
   // Keyed by family address + rendered labels.
   absl::flat_hash_map<std::string, prometheus::Counter*> counters_

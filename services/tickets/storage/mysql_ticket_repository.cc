@@ -275,6 +275,55 @@ void WriteClocks(db::Connection& conn, const Ticket& ticket,
   }
 }
 
+// Applies the group-complaint rule for a just-inserted complaint, in its
+// transaction: counts distinct households with the same category in the
+// same building (or community) within the window; at the threshold, opens
+// the incident (once: the unique key arbitrates between concurrent
+// complaints), links every complaint in the window to it and, when this
+// complaint opened it, writes the warning event. Returns the incident id
+// when this complaint opened it.
+std::optional<int64_t> CheckGroupComplaint(db::Connection& conn,
+                                           const Ticket& ticket,
+                                           const GroupComplaintRule& rule) {
+  const TicketDraft& d = ticket.draft;
+  const std::string since =
+      db::ToSqlDateTime(ticket.create_time - rule.window);
+  auto bind_scope = [&](sql::PreparedStatement& s, int i) {
+    s.setString(i, d.community);
+    s.setString(i + 1, d.category);
+    s.setString(i + 2, d.location.building);
+    s.setString(i + 3, d.location.building);
+    s.setDateTime(i + 4, since);
+  };
+  sql::PreparedStatement& count = conn.Prepare(sql_text::kCountGroupHouseholds);
+  bind_scope(count, 1);
+  std::unique_ptr<sql::ResultSet> counted(count.executeQuery());
+  if (!counted->next() || counted->getInt(1) < rule.households) {
+    return std::nullopt;
+  }
+  sql::PreparedStatement& upsert = conn.Prepare(sql_text::kUpsertIncident);
+  upsert.setString(1, d.community);
+  upsert.setString(2, d.location.building);
+  upsert.setString(3, d.category);
+  upsert.setDateTime(4, db::ToSqlDateTime(ticket.create_time));
+  const bool opened = upsert.executeUpdate() == 1;
+  std::unique_ptr<sql::ResultSet> id_row(
+      conn.Prepare(sql_text::kLastInsertId).executeQuery());
+  id_row->next();
+  const int64_t incident = id_row->getInt64(1);
+  sql::PreparedStatement& link = conn.Prepare(sql_text::kLinkIncidentTickets);
+  link.setInt64(1, incident);
+  bind_scope(link, 2);
+  link.executeUpdate();
+  if (!opened) return std::nullopt;
+  InsertEvent(conn, {.ticket_id = ticket.id,
+                     .community = d.community,
+                     .type = TicketEventType::kGroupComplaintWarning,
+                     .state = ticket.state,
+                     .time = ticket.create_time});
+  return incident;
+}
+
 // Events, timeline and clocks of a change to ticket `ticket`.
 void WriteChange(db::Connection& conn, const Ticket& ticket,
                  const TicketChange& change) {
@@ -300,12 +349,16 @@ MysqlTicketRepository::MysqlTicketRepository(db::ConnectionPool& pool,
       fire_(pool, "tickets_fire_escalations"),
       next_fire_(pool, "tickets_next_escalation"),
       count_(pool, "tickets_count_backlog"),
+      incidents_(pool, "tickets_list_incidents"),
+      warranty_(pool, "tickets_warranty_reminders"),
       event_settle_(event_settle) {}
 
-absl::StatusOr<Ticket> MysqlTicketRepository::Create(
+absl::StatusOr<CreateOutcome> MysqlTicketRepository::Create(
     const TicketChange& initial, const std::string& request_id,
-    const std::string& fingerprint) {
-  Ticket ticket = initial.ticket;
+    const std::string& fingerprint, const GroupComplaintRule& group_rule) {
+  CreateOutcome outcome;
+  Ticket& ticket = outcome.ticket;
+  ticket = initial.ticket;
   ticket.version = 1;
   ticket.create_time = db::TruncateToMicros(ticket.create_time);
   ticket.update_time = db::TruncateToMicros(ticket.update_time);
@@ -349,15 +402,20 @@ absl::StatusOr<Ticket> MysqlTicketRepository::Create(
               return std::string(row->getString(kFingerprintColumn));
             },
             fingerprint, "ticket", "concurrent create conflict; retry"));
+    outcome.replayed = id == 0;
     if (id > 0) {
       ticket.id = id;
       WriteChange(conn, ticket, initial);
+      if (ticket.draft.kind == TicketKind::kComplaint &&
+          !ticket.draft.category.empty()) {
+        outcome.opened_incident = CheckGroupComplaint(conn, ticket, group_rule);
+      }
     }
     transaction.Commit();
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
-  return ticket;
+  return outcome;
 }
 
 absl::StatusOr<Ticket> MysqlTicketRepository::Mutate(
@@ -666,6 +724,72 @@ MysqlTicketRepository::CountAtRisk() {
   });
   if (!status.ok()) return status;
   return counts;
+}
+
+absl::StatusOr<std::vector<Incident>> MysqlTicketRepository::ListIncidents(
+    const std::string& community) {
+  std::vector<Incident> incidents;
+  absl::Status status = incidents_.Run([&](db::Connection& conn) {
+    incidents.clear();
+    {
+      sql::PreparedStatement& select = conn.Prepare(sql_text::kListIncidents);
+      select.setString(1, community);
+      std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
+      while (rows->next()) {
+        incidents.push_back({.id = rows->getInt64(1),
+                             .community = community,
+                             .building = rows->getString(2),
+                             .category = rows->getString(3),
+                             .opened_at = GetRequiredTime(*rows, 4)});
+      }
+    }
+    for (Incident& incident : incidents) {
+      sql::PreparedStatement& select =
+          conn.Prepare(sql_text::kListIncidentTickets);
+      select.setInt64(1, incident.id);
+      std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
+      while (rows->next()) incident.ticket_ids.push_back(rows->getInt64(1));
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return incidents;
+}
+
+absl::StatusOr<std::vector<TicketEvent>>
+MysqlTicketRepository::FireWarrantyReminders(absl::CivilDay ends_by,
+                                             absl::Time now, int limit) {
+  std::vector<TicketEvent> events;
+  absl::Status status = warranty_.Run([&](db::Connection& conn) {
+    events.clear();
+    db::Transaction transaction(conn);
+    {
+      sql::PreparedStatement& claim =
+          conn.Prepare(sql_text::kClaimWarrantyReminders);
+      claim.setString(1, absl::FormatCivilTime(ends_by));
+      claim.setInt(2, limit);
+      std::unique_ptr<sql::ResultSet> rows(claim.executeQuery());
+      while (rows->next()) {
+        events.push_back({.ticket_id = rows->getInt64(1),
+                          .community = rows->getString(2),
+                          .type = TicketEventType::kWarrantyReminder,
+                          .state = static_cast<TicketState>(rows->getInt(3)),
+                          .time = now});
+      }
+    }
+    for (const TicketEvent& event : events) {
+      InsertEvent(conn, event);
+      sql::PreparedStatement& mark =
+          conn.Prepare(sql_text::kMarkWarrantyReminded);
+      mark.setDateTime(1, db::ToSqlDateTime(now));
+      mark.setInt64(2, event.ticket_id);
+      mark.executeUpdate();
+    }
+    transaction.Commit();
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return events;
 }
 
 }  // namespace steward::tickets

@@ -19,9 +19,14 @@ class MysqlTicketRepository : public TicketRepository {
       db::ConnectionPool& pool,
       absl::Duration event_settle = kDefaultEventSettle);
 
-  absl::StatusOr<Ticket> Create(const TicketChange& initial,
-                                const std::string& request_id,
-                                const std::string& fingerprint) override;
+  absl::StatusOr<CreateOutcome> Create(
+      const TicketChange& initial, const std::string& request_id,
+      const std::string& fingerprint,
+      const GroupComplaintRule& group_rule) override;
+  absl::StatusOr<std::vector<Incident>> ListIncidents(
+      const std::string& community) override;
+  absl::StatusOr<std::vector<TicketEvent>> FireWarrantyReminders(
+      absl::CivilDay ends_by, absl::Time now, int limit) override;
   absl::StatusOr<Ticket> Mutate(const std::string& community, int64_t id,
                                 int64_t expected_version,
                                 const std::string& request_id,
@@ -54,6 +59,8 @@ class MysqlTicketRepository : public TicketRepository {
   db::Operation fire_;
   db::Operation next_fire_;
   db::Operation count_;
+  db::Operation incidents_;
+  db::Operation warranty_;
   const absl::Duration event_settle_;
 };
 

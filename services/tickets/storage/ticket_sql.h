@@ -150,6 +150,45 @@ inline constexpr char kCountAtRisk[] =
     "SELECT target, COUNT(*) FROM sla_clocks"
     " WHERE state = 2 AND escalated IN (1, 2) GROUP BY target";
 
+// Group complaints: the scope is the building, or the community when the
+// complaint names none (building '' matches every building).
+inline constexpr char kCountGroupHouseholds[] =
+    "SELECT COUNT(DISTINCT household) FROM tickets"
+    " WHERE community_id = ? AND kind = 3 AND category = ?"
+    " AND (? = '' OR building = ?) AND household <> '' AND create_time >= ?";
+
+// Affected rows: 1 when the incident is new, 0 when it was already open;
+// LAST_INSERT_ID() is its id either way.
+inline constexpr char kUpsertIncident[] =
+    "INSERT INTO incidents (community_id, building, category, opened_at,"
+    " open_flag) VALUES (?, ?, ?, ?, 1)"
+    " ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id)";
+
+inline constexpr char kLastInsertId[] = "SELECT LAST_INSERT_ID()";
+
+inline constexpr char kLinkIncidentTickets[] =
+    "INSERT IGNORE INTO incident_tickets (incident_id, ticket_id)"
+    " SELECT ?, id FROM tickets"
+    " WHERE community_id = ? AND kind = 3 AND category = ?"
+    " AND (? = '' OR building = ?) AND create_time >= ?";
+
+inline constexpr char kListIncidents[] =
+    "SELECT id, building, category, opened_at FROM incidents"
+    " WHERE community_id = ? AND open_flag = 1 ORDER BY id DESC LIMIT 100";
+
+inline constexpr char kListIncidentTickets[] =
+    "SELECT ticket_id FROM incident_tickets WHERE incident_id = ?"
+    " ORDER BY ticket_id";
+
+inline constexpr char kClaimWarrantyReminders[] =
+    "SELECT id, community_id, state FROM tickets"
+    " WHERE warranty_end IS NOT NULL AND warranty_end <= ?"
+    " AND warranty_reminded_at IS NULL AND state NOT IN (8, 9)"
+    " ORDER BY warranty_end LIMIT ? FOR UPDATE SKIP LOCKED";
+
+inline constexpr char kMarkWarrantyReminded[] =
+    "UPDATE tickets SET warranty_reminded_at = ? WHERE id = ?";
+
 }  // namespace steward::tickets::sql_text
 
 #endif  // STEWARD_SERVICES_TICKETS_STORAGE_TICKET_SQL_H_

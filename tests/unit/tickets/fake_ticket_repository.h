@@ -22,9 +22,12 @@ namespace steward::tickets {
 
 class FakeTicketRepository : public TicketRepository {
  public:
-  absl::StatusOr<Ticket> Create(const TicketChange& initial,
-                                const std::string& request_id,
-                                const std::string& fingerprint) override {
+  // Group complaints are the MySQL repository's job (tested against the
+  // real database); the fake never opens an incident.
+  absl::StatusOr<CreateOutcome> Create(const TicketChange& initial,
+                                       const std::string& request_id,
+                                       const std::string& fingerprint,
+                                       const GroupComplaintRule&) override {
     std::lock_guard<std::mutex> lock(mu_);
     const std::string& community = initial.ticket.draft.community;
     auto key = std::make_pair(community, request_id);
@@ -33,14 +36,44 @@ class FakeTicketRepository : public TicketRepository {
         return rpc::InvalidField("request_id",
                                  "already used with another request");
       }
-      return tickets_.at(it->second.first).ticket;
+      return CreateOutcome{.ticket = tickets_.at(it->second.first).ticket,
+                           .replayed = true};
     }
     Stored& s = tickets_[++last_id_];
     s.ticket = initial.ticket;
     s.ticket.id = last_id_;
     creates_[key] = {last_id_, fingerprint};
     WriteLocked(s, initial);
-    return s.ticket;
+    return CreateOutcome{.ticket = s.ticket};
+  }
+
+  absl::StatusOr<std::vector<Incident>> ListIncidents(
+      const std::string&) override {
+    return std::vector<Incident>{};
+  }
+
+  absl::StatusOr<std::vector<TicketEvent>> FireWarrantyReminders(
+      absl::CivilDay ends_by, absl::Time now, int limit) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::vector<TicketEvent> out;
+    for (auto& [id, s] : tickets_) {
+      const Ticket& t = s.ticket;
+      if (static_cast<int>(out.size()) >= limit) break;
+      if (!t.draft.warranty_end.has_value() || *t.draft.warranty_end > ends_by ||
+          s.warranty_reminded || !IsOpen(t.state)) {
+        continue;
+      }
+      s.warranty_reminded = true;
+      TicketEvent e{.id = static_cast<int64_t>(events_.size()) + 1,
+                    .ticket_id = id,
+                    .community = t.draft.community,
+                    .type = TicketEventType::kWarrantyReminder,
+                    .state = t.state,
+                    .time = now};
+      events_.push_back(e);
+      out.push_back(e);
+    }
+    return out;
   }
 
   absl::StatusOr<Ticket> Mutate(const std::string& community, int64_t id,
@@ -244,6 +277,7 @@ class FakeTicketRepository : public TicketRepository {
     std::vector<TimelineEntry> timeline;
     std::map<std::string, std::string> request_ids;  // -> fingerprint
     std::map<SlaTarget, EscalationRow> escalations;
+    bool warranty_reminded = false;
   };
 
   Stored* FindLocked(const std::string& community, int64_t id) {
