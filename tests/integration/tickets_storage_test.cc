@@ -393,6 +393,38 @@ TEST_F(TicketsStorageTest, WarrantyReminderFiresOnceWithinTheLeadTime) {
   EXPECT_TRUE(again->empty());
 }
 
+TEST_F(TicketsStorageTest, StockTakeReadsOpenComplaintsWithTheirLatestNote) {
+  TicketDraft d = Inquiry("stock");
+  d.kind = TicketKind::kComplaint;
+  auto open = replica_->desk->Register(d, "st-1", "fp-1");
+  ASSERT_TRUE(open.ok()) << open.status();
+  TicketCommand note;
+  note.action = TicketAction::kUpdateProgress;
+  note.actor = {ActorKind::kStaff, "cs-001"};
+  note.note = "Root cause: the lift contractor's schedule";
+  ASSERT_TRUE(replica_->desk->Act("stock", open->ticket.id, 1, "st-n", "fp-n", note)
+                  .ok());
+  auto other = replica_->desk->Register(d, "st-2", "fp-2");
+  ASSERT_TRUE(other.ok());
+  TicketCommand cancel;
+  cancel.action = TicketAction::kCancel;
+  cancel.actor = {ActorKind::kStaff, "cs-001"};
+  cancel.cancel_reason = CancelReason::kDuplicate;
+  ASSERT_TRUE(
+      replica_->desk->Act("stock", other->ticket.id, 1, "st-c", "fp-c", cancel)
+          .ok());
+  const absl::CivilDay today =
+      absl::ToCivilDay(absl::Now(), absl::FixedTimeZone(8 * 3600));
+  auto take = replica_->desk->StockTake("stock", today);
+  ASSERT_TRUE(take.ok()) << take.status();
+  ASSERT_EQ(take->size(), 1u);
+  EXPECT_EQ((*take)[0].view.ticket.id, open->ticket.id);
+  EXPECT_EQ((*take)[0].root_cause, "Root cause: the lift contractor's schedule");
+  auto yesterday = replica_->desk->StockTake("stock", today - 1);
+  ASSERT_TRUE(yesterday.ok());
+  EXPECT_TRUE(yesterday->empty());
+}
+
 TEST_F(TicketsStorageTest, BacklogGaugesCountOpenAndAtRiskTickets) {
   for (int i = 0; i < 3; ++i) {
     ASSERT_TRUE(replica_->desk

@@ -177,6 +177,37 @@ grpc::Status TicketGrpcService::ListTicketTimeline(
   return grpc::Status::OK;
 }
 
+grpc::Status TicketGrpcService::GetComplaintStockTake(
+    grpc::ServerContext* context,
+    const v1::GetComplaintStockTakeRequest* request,
+    v1::ComplaintStockTake* response) {
+  rpc::FieldErrors errors;
+  auto community = rpc::ParseCommunityParent(request->parent(), "parent");
+  errors.Absorb(community.status());
+  absl::CivilDay date;
+  errors.Check(request->date().size() == 10 &&
+                   absl::ParseCivilTime(request->date(), &date),
+               "date", "must be a date, YYYY-MM-DD");
+  if (!errors.empty()) return ToGrpcStatus(errors.ToStatus());
+  auto entries = desk_.StockTake(*community, date);
+  if (!entries.ok()) return ToGrpcStatus(entries.status());
+  response->set_parent(request->parent());
+  response->set_date(request->date());
+  int overdue = 0;
+  for (const StockTakeEntry& entry : *entries) {
+    auto* out = response->add_entries();
+    ToProto(entry.view, out->mutable_ticket());
+    out->set_age_hours(absl::ToDoubleHours(entry.age));
+    out->set_responsible(entry.view.ticket.assignee);
+    out->set_first_responder(entry.view.ticket.first_responder);
+    out->set_root_cause(entry.root_cause);
+    out->set_overdue(entry.overdue);
+    overdue += entry.overdue ? 1 : 0;
+  }
+  response->set_overdue_count(overdue);
+  return grpc::Status::OK;
+}
+
 grpc::Status TicketGrpcService::ListIncidents(
     grpc::ServerContext* context, const v1::ListIncidentsRequest* request,
     v1::ListIncidentsResponse* response) {

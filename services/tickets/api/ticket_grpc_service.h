@@ -89,6 +89,10 @@ class TicketGrpcService final : public v1::TicketService::Service {
       const v1::ListTicketTimelineRequest* request,
       v1::ListTicketTimelineResponse* response) override;
 
+  grpc::Status GetComplaintStockTake(
+      grpc::ServerContext* context,
+      const v1::GetComplaintStockTakeRequest* request,
+      v1::ComplaintStockTake* response) override;
   grpc::Status ListIncidents(grpc::ServerContext* context,
                              const v1::ListIncidentsRequest* request,
                              v1::ListIncidentsResponse* response) override;

@@ -1,7 +1,9 @@
 #include "services/tickets/domain/ticket_desk.h"
 
+#include <algorithm>
 #include <utility>
 
+#include "common/rpc/errors.h"
 #include "common/util/status_macros.h"
 
 namespace steward::tickets {
@@ -186,6 +188,34 @@ absl::StatusOr<std::vector<TicketEvent>> TicketDesk::FireDueEscalations(
         }
         return decision;
       });
+}
+
+absl::StatusOr<std::vector<StockTakeEntry>> TicketDesk::StockTake(
+    const std::string& community, absl::CivilDay date) {
+  constexpr int kMaxStockTake = 2000;
+  const absl::Time now = clock_();
+  const absl::TimeZone& zone = rules_.calendar.time_zone();
+  if (date > absl::ToCivilDay(now, zone)) {
+    return rpc::InvalidField("date", "must not be after today");
+  }
+  const absl::Time end = absl::FromCivil(date + 1, zone);
+  const absl::Time as_of = std::min(end, now);
+  STEWARD_ASSIGN_OR_RETURN(
+      std::vector<OpenComplaint> complaints,
+      repository_.ListOpenComplaints(community, end, kMaxStockTake));
+  std::vector<StockTakeEntry> entries;
+  entries.reserve(complaints.size());
+  for (OpenComplaint& c : complaints) {
+    StockTakeEntry entry;
+    entry.view = View(c.ticket);
+    entry.age = as_of - c.ticket.create_time;
+    entry.root_cause = std::move(c.latest_note);
+    for (const ClockStatus& clock : entry.view.deadlines.clocks) {
+      entry.overdue = entry.overdue || clock.overdue();
+    }
+    entries.push_back(std::move(entry));
+  }
+  return entries;
 }
 
 absl::StatusOr<std::vector<TicketEvent>> TicketDesk::FireWarrantyReminders(

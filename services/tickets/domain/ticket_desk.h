@@ -64,6 +64,14 @@ class TicketObserver {
   virtual void OnCommitted(const ChangeOutcome& outcome) = 0;
 };
 
+// One line of the daily complaint stock-take.
+struct StockTakeEntry {
+  TicketView view;
+  absl::Duration age;
+  std::string root_cause;
+  bool overdue = false;
+};
+
 class TicketDesk {
  public:
   // `repository` must outlive the desk. `rules` must hold a policy for every
@@ -101,6 +109,12 @@ class TicketDesk {
   // One SLA engine step: fires every escalation due now (at most `limit`
   // clocks) and returns the events written.
   absl::StatusOr<std::vector<TicketEvent>> FireDueEscalations(int limit);
+  // The complaint stock-take of `community` for calendar day `date` (in the
+  // calendar's time zone): complaints open at the end of that day, oldest
+  // first. INVALID_ARGUMENT (field date) for a day after today.
+  absl::StatusOr<std::vector<StockTakeEntry>> StockTake(
+      const std::string& community, absl::CivilDay date);
+
   // Reminds (once) every open legacy defect whose warranty ends within
   // warranty_reminder_days of today in the calendar's time zone.
   absl::StatusOr<std::vector<TicketEvent>> FireWarrantyReminders(int limit);

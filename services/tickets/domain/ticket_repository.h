@@ -45,6 +45,12 @@ struct CreateOutcome {
   std::optional<int64_t> opened_incident;
 };
 
+// A complaint in a stock-take, with the latest note of its timeline.
+struct OpenComplaint {
+  Ticket ticket;
+  std::string latest_note;
+};
+
 // A group-complaint incident and the complaints it links.
 struct Incident {
   int64_t id = 0;
@@ -98,6 +104,11 @@ class TicketRepository {
   virtual absl::StatusOr<CreateOutcome> Create(
       const TicketChange& initial, const std::string& request_id,
       const std::string& fingerprint, const GroupComplaintRule& group_rule) = 0;
+
+  // Complaints of `community` registered before `as_of` and neither closed
+  // nor cancelled before it, oldest first, at most `limit`.
+  virtual absl::StatusOr<std::vector<OpenComplaint>> ListOpenComplaints(
+      const std::string& community, absl::Time as_of, int limit) = 0;
 
   // Open incidents of `community`, newest first.
   virtual absl::StatusOr<std::vector<Incident>> ListIncidents(

@@ -175,7 +175,9 @@ Ticket ReadTicket(sql::ResultSet& r) {
   return t;
 }
 
-constexpr int kFingerprintColumn = 46;  // after the 45 ticket columns
+// The first column after the 45 ticket columns (the request fingerprint, or
+// a stock-take's latest note).
+constexpr int kFingerprintColumn = 46;
 
 // Binds the 7 detail columns (STEWARD_TICKET_DETAIL_COLUMNS) from `i`.
 void BindDetails(sql::PreparedStatement& s, int i, const TicketDraft& d) {
@@ -350,6 +352,7 @@ MysqlTicketRepository::MysqlTicketRepository(db::ConnectionPool& pool,
       next_fire_(pool, "tickets_next_escalation"),
       count_(pool, "tickets_count_backlog"),
       incidents_(pool, "tickets_list_incidents"),
+      stock_take_(pool, "tickets_stock_take"),
       warranty_(pool, "tickets_warranty_reminders"),
       event_settle_(event_settle) {}
 
@@ -754,6 +757,35 @@ absl::StatusOr<std::vector<Incident>> MysqlTicketRepository::ListIncidents(
   });
   if (!status.ok()) return status;
   return incidents;
+}
+
+absl::StatusOr<std::vector<OpenComplaint>>
+MysqlTicketRepository::ListOpenComplaints(const std::string& community,
+                                          absl::Time as_of, int limit) {
+  std::vector<OpenComplaint> complaints;
+  absl::Status status = stock_take_.Run([&](db::Connection& conn) {
+    sql::PreparedStatement& select =
+        conn.Prepare(sql_text::kListOpenComplaints);
+    const std::string at = db::ToSqlDateTime(as_of);
+    select.setString(1, community);
+    select.setDateTime(2, at);
+    select.setDateTime(3, at);
+    select.setDateTime(4, at);
+    select.setInt(5, limit);
+    std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
+    complaints.clear();
+    while (rows->next()) {
+      OpenComplaint c;
+      c.ticket = ReadTicket(*rows);
+      if (!rows->isNull(kFingerprintColumn)) {
+        c.latest_note = rows->getString(kFingerprintColumn);
+      }
+      complaints.push_back(std::move(c));
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return complaints;
 }
 
 absl::StatusOr<std::vector<TicketEvent>>

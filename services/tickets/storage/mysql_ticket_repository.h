@@ -25,6 +25,8 @@ class MysqlTicketRepository : public TicketRepository {
       const GroupComplaintRule& group_rule) override;
   absl::StatusOr<std::vector<Incident>> ListIncidents(
       const std::string& community) override;
+  absl::StatusOr<std::vector<OpenComplaint>> ListOpenComplaints(
+      const std::string& community, absl::Time as_of, int limit) override;
   absl::StatusOr<std::vector<TicketEvent>> FireWarrantyReminders(
       absl::CivilDay ends_by, absl::Time now, int limit) override;
   absl::StatusOr<Ticket> Mutate(const std::string& community, int64_t id,
@@ -60,6 +62,7 @@ class MysqlTicketRepository : public TicketRepository {
   db::Operation next_fire_;
   db::Operation count_;
   db::Operation incidents_;
+  db::Operation stock_take_;
   db::Operation warranty_;
   const absl::Duration event_settle_;
 };

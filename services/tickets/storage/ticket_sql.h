@@ -150,6 +150,16 @@ inline constexpr char kCountAtRisk[] =
     "SELECT target, COUNT(*) FROM sla_clocks"
     " WHERE state = 2 AND escalated IN (1, 2) GROUP BY target";
 
+// Complaints open at `as_of`, with the latest note of their timeline.
+inline constexpr char kListOpenComplaints[] =
+    "SELECT " STEWARD_TICKET_COLUMNS ","
+    " (SELECT note FROM ticket_timeline tl WHERE tl.ticket_id = tickets.id"
+    "  AND tl.note <> '' ORDER BY tl.id DESC LIMIT 1)"
+    " FROM tickets WHERE community_id = ? AND kind = 3 AND create_time < ?"
+    " AND (closed_at IS NULL OR closed_at >= ?)"
+    " AND (cancelled_at IS NULL OR cancelled_at >= ?)"
+    " ORDER BY create_time, id LIMIT ?";
+
 // Group complaints: the scope is the building, or the community when the
 // complaint names none (building '' matches every building).
 inline constexpr char kCountGroupHouseholds[] =

@@ -47,6 +47,31 @@ class FakeTicketRepository : public TicketRepository {
     return CreateOutcome{.ticket = s.ticket};
   }
 
+  absl::StatusOr<std::vector<OpenComplaint>> ListOpenComplaints(
+      const std::string& community, absl::Time as_of, int limit) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::vector<OpenComplaint> out;
+    for (const auto& [id, s] : tickets_) {
+      const Ticket& t = s.ticket;
+      if (t.draft.community != community ||
+          t.draft.kind != TicketKind::kComplaint || t.create_time >= as_of ||
+          (t.closed_at && *t.closed_at < as_of) ||
+          (t.cancelled_at && *t.cancelled_at < as_of) ||
+          static_cast<int>(out.size()) >= limit) {
+        continue;
+      }
+      OpenComplaint c{.ticket = t};
+      for (auto it = s.timeline.rbegin(); it != s.timeline.rend(); ++it) {
+        if (!it->note.empty()) {
+          c.latest_note = it->note;
+          break;
+        }
+      }
+      out.push_back(std::move(c));
+    }
+    return out;
+  }
+
   absl::StatusOr<std::vector<Incident>> ListIncidents(
       const std::string&) override {
     return std::vector<Incident>{};

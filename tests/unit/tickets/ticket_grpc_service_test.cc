@@ -841,3 +841,51 @@ TEST_F(TicketGrpcServiceTest, ChangingThePriorityRecomputesTheDeadlines) {
 
 }  // namespace
 }  // namespace steward::tickets
+
+namespace steward::tickets {
+namespace {
+
+TEST_F(TicketGrpcServiceTest, ComplaintStockTakeListsOpenComplaintsOfTheDay) {
+  // kT0 is 2026-10-13 10:00 in Shanghai.
+  const v1::Ticket open = MustCreate(Request("s1"));
+  auto note = On<v1::AddTicketProgressRequest>(open, "s1-note");
+  note.mutable_header()->set_note("Root cause: contractor skipped building 3");
+  Must(&TicketGrpcService::AddTicketProgress, note);
+  const v1::Ticket withdrawn = MustCreate(Request("s2"));
+  auto cancel = On<v1::CancelTicketRequest>(withdrawn, "s2-cancel");
+  cancel.set_reason(v1::CancelTicketRequest::REASON_WITHDRAWN);
+  Must(&TicketGrpcService::CancelTicket, cancel);
+  MustCreate(RepairRequest("s3"));  // not a complaint
+  now_ = kT0 + absl::Hours(30);     // past the 24 h feedback target
+
+  v1::GetComplaintStockTakeRequest request;
+  request.set_parent("communities/harbour-view");
+  request.set_date("2026-10-14");
+  v1::ComplaintStockTake take;
+  ASSERT_TRUE(Call(&TicketGrpcService::GetComplaintStockTake, request, &take).ok());
+  ASSERT_EQ(take.entries_size(), 1);
+  const auto& entry = take.entries(0);
+  EXPECT_EQ(entry.ticket().name(), open.name());
+  EXPECT_EQ(entry.root_cause(), "Root cause: contractor skipped building 3");
+  EXPECT_DOUBLE_EQ(entry.age_hours(), 30);  // now is before the day's end
+  EXPECT_TRUE(entry.overdue());
+  EXPECT_EQ(take.overdue_count(), 1);
+
+  // The day before registration holds nothing; the future is refused.
+  request.set_date("2026-10-12");
+  v1::ComplaintStockTake earlier;
+  ASSERT_TRUE(
+      Call(&TicketGrpcService::GetComplaintStockTake, request, &earlier).ok());
+  EXPECT_EQ(earlier.entries_size(), 0);
+  request.set_date("2026-10-20");
+  EXPECT_EQ(ViolatedFields(Call(&TicketGrpcService::GetComplaintStockTake,
+                                request, &take)),
+            Fields{"date"});
+  request.set_date("14/10/2026");
+  EXPECT_EQ(ViolatedFields(Call(&TicketGrpcService::GetComplaintStockTake,
+                                request, &take)),
+            Fields{"date"});
+}
+
+}  // namespace
+}  // namespace steward::tickets
