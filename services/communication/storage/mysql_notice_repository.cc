@@ -10,6 +10,7 @@
 #include <optional>
 #include <utility>
 
+#include "common/db/fetch.h"
 #include "common/db/insert_once.h"
 #include "common/db/sql_values.h"
 #include "common/rpc/errors.h"
@@ -97,20 +98,9 @@ absl::StatusOr<Notice> MysqlNoticeRepository::Create(
 
 absl::StatusOr<Notice> MysqlNoticeRepository::Get(const std::string& community,
                                                   int64_t id) {
-  std::optional<Notice> found;
-  absl::Status status = get_.Run([&](db::Connection& conn) {
-    sql::PreparedStatement& select = conn.Prepare(sql_text::kSelectNotice);
-    select.setString(1, community);
-    select.setInt64(2, id);
-    std::unique_ptr<sql::ResultSet> row(select.executeQuery());
-    if (row->next()) found = ReadNotice(*row);
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  if (!found.has_value()) {
-    return absl::NotFoundError("notice not found in this community");
-  }
-  return *std::move(found);
+  return db::FetchInCommunity<Notice>(get_, sql_text::kSelectNotice, community,
+                                      id, ReadNotice,
+                                      "notice not found in this community");
 }
 
 absl::StatusOr<NoticePage> MysqlNoticeRepository::List(
@@ -132,10 +122,8 @@ absl::StatusOr<NoticePage> MysqlNoticeRepository::List(
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
-  if (static_cast<int>(page.notices.size()) > limit) {
-    page.notices.resize(limit);
-    page.next_after_id = page.notices.back().id;
-  }
+  page.next_after_id =
+      db::TrimPage(page.notices, limit, [](const auto& row) { return row.id; });
   return page;
 }
 

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/db/fetch.h"
 #include "common/db/insert_once.h"
 #include "common/db/sql_values.h"
 #include "common/rpc/errors.h"
@@ -103,20 +104,9 @@ absl::StatusOr<Scorecard> MysqlScorecardRepository::Create(
 
 absl::StatusOr<Scorecard> MysqlScorecardRepository::Get(
     const std::string& community, int64_t id) {
-  std::optional<Scorecard> found;
-  absl::Status status = get_.Run([&](db::Connection& conn) {
-    sql::PreparedStatement& select = conn.Prepare(sql_text::kSelectScorecard);
-    select.setString(1, community);
-    select.setInt64(2, id);
-    std::unique_ptr<sql::ResultSet> row(select.executeQuery());
-    if (row->next()) found = ReadScorecard(*row);
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  if (!found.has_value()) {
-    return absl::NotFoundError("scorecard not found in this community");
-  }
-  return *std::move(found);
+  return db::FetchInCommunity<Scorecard>(
+      get_, sql_text::kSelectScorecard, community, id, ReadScorecard,
+      "scorecard not found in this community");
 }
 
 absl::StatusOr<ScorecardPage> MysqlScorecardRepository::List(
@@ -142,10 +132,8 @@ absl::StatusOr<ScorecardPage> MysqlScorecardRepository::List(
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
-  if (static_cast<int>(page.scorecards.size()) > limit) {
-    page.scorecards.resize(limit);
-    page.next_after_id = page.scorecards.back().id;
-  }
+  page.next_after_id = db::TrimPage(page.scorecards, limit,
+                                    [](const auto& row) { return row.id; });
   return page;
 }
 

@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/db/fetch.h"
 #include "common/db/insert_once.h"
 #include "common/db/sql_values.h"
 #include "common/rpc/errors.h"
@@ -163,8 +164,8 @@ Ticket ReadTicket(sql::ResultSet& r) {
   t.draft.household = r.getString(i++);
   t.draft.contact_name = r.getString(i++);
   t.draft.contact_phone = r.getString(i++);
-  t.draft.photo_refs = absl::StrSplit(std::string(r.getString(i++)), '\n',
-                                      absl::SkipEmpty());
+  t.draft.photo_refs =
+      absl::StrSplit(std::string(r.getString(i++)), '\n', absl::SkipEmpty());
   if (!r.isNull(i)) {
     absl::CivilDay day;
     if (absl::ParseCivilTime(std::string(r.getString(i)), &day)) {
@@ -250,9 +251,8 @@ void WriteClocks(db::Connection& conn, const Ticket& ticket,
     }
     EscalationLevel escalated = EscalationLevel::kNone;
     if (auto it = previous.find(target);
-        it != previous.end() &&
-        db::TruncateToMicros(it->second.first) ==
-            db::TruncateToMicros(clock.start)) {
+        it != previous.end() && db::TruncateToMicros(it->second.first) ==
+                                    db::TruncateToMicros(clock.start)) {
       escalated = static_cast<EscalationLevel>(it->second.second);
     }
     const std::optional<EscalationStep> next =
@@ -288,8 +288,7 @@ std::optional<int64_t> CheckGroupComplaint(db::Connection& conn,
                                            const Ticket& ticket,
                                            const GroupComplaintRule& rule) {
   const TicketDraft& d = ticket.draft;
-  const std::string since =
-      db::ToSqlDateTime(ticket.create_time - rule.window);
+  const std::string since = db::ToSqlDateTime(ticket.create_time - rule.window);
   auto bind_scope = [&](sql::PreparedStatement& s, int i) {
     s.setString(i, d.community);
     s.setString(i + 1, d.category);
@@ -495,20 +494,9 @@ absl::StatusOr<Ticket> MysqlTicketRepository::Mutate(
 
 absl::StatusOr<Ticket> MysqlTicketRepository::Get(const std::string& community,
                                                   int64_t id) {
-  std::optional<Ticket> found;
-  absl::Status status = get_.Run([&](db::Connection& conn) {
-    sql::PreparedStatement& select = conn.Prepare(sql_text::kSelectTicket);
-    select.setString(1, community);
-    select.setInt64(2, id);
-    std::unique_ptr<sql::ResultSet> row(select.executeQuery());
-    if (row->next()) found = ReadTicket(*row);
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  if (!found.has_value()) {
-    return absl::NotFoundError("ticket not found in this community");
-  }
-  return *std::move(found);
+  return db::FetchInCommunity<Ticket>(get_, sql_text::kSelectTicket, community,
+                                      id, ReadTicket,
+                                      "ticket not found in this community");
 }
 
 absl::StatusOr<TicketPage> MysqlTicketRepository::List(
@@ -534,8 +522,9 @@ absl::StatusOr<TicketPage> MysqlTicketRepository::List(
     select.setString(10, filter.assignee);
     select.setString(11, filter.district);
     select.setString(12, filter.district);
-    select.setDateTime(13, db::ToSqlDateTime(
-                               filter.created_after.value_or(absl::InfinitePast())));
+    select.setDateTime(
+        13,
+        db::ToSqlDateTime(filter.created_after.value_or(absl::InfinitePast())));
     select.setDateTime(14, db::ToSqlDateTime(filter.created_before.value_or(
                                absl::InfiniteFuture())));
     select.setInt(15, filter.overdue_only ? 1 : 0);
@@ -548,10 +537,8 @@ absl::StatusOr<TicketPage> MysqlTicketRepository::List(
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
-  if (static_cast<int>(page.tickets.size()) > limit) {
-    page.tickets.resize(limit);
-    page.next_after_id = page.tickets.back().id;
-  }
+  page.next_after_id =
+      db::TrimPage(page.tickets, limit, [](const auto& row) { return row.id; });
   return page;
 }
 
@@ -661,16 +648,15 @@ MysqlTicketRepository::FireDueEscalations(
       update.setInt(4, static_cast<int>(d.target));
       update.executeUpdate();
       if (decision.fired == EscalationLevel::kNone) continue;
-      TicketEvent event{
-          .ticket_id = d.ticket_id,
-          .community = d.community,
-          .type = decision.fired == EscalationLevel::kManager
-                      ? TicketEventType::kSlaBreached
-                      : TicketEventType::kSlaWarning,
-          .state = d.state,
-          .sla_target = static_cast<int>(d.target),
-          .escalation_level = static_cast<int>(decision.fired),
-          .time = now};
+      TicketEvent event{.ticket_id = d.ticket_id,
+                        .community = d.community,
+                        .type = decision.fired == EscalationLevel::kManager
+                                    ? TicketEventType::kSlaBreached
+                                    : TicketEventType::kSlaWarning,
+                        .state = d.state,
+                        .sla_target = static_cast<int>(d.target),
+                        .escalation_level = static_cast<int>(decision.fired),
+                        .time = now};
       InsertEvent(conn, event);
       fired.push_back(std::move(event));
     }

@@ -9,6 +9,7 @@
 #include <optional>
 #include <utility>
 
+#include "common/db/fetch.h"
 #include "common/db/insert_once.h"
 #include "common/db/sql_values.h"
 #include "common/rpc/errors.h"
@@ -95,21 +96,9 @@ absl::StatusOr<TrainingPlan> MysqlTrainingPlanRepository::Create(
 
 absl::StatusOr<TrainingPlan> MysqlTrainingPlanRepository::Get(
     const std::string& community, int64_t id) {
-  std::optional<TrainingPlan> found;
-  absl::Status status = get_.Run([&](db::Connection& conn) {
-    sql::PreparedStatement& select =
-        conn.Prepare(sql_text::kSelectTrainingPlan);
-    select.setString(1, community);
-    select.setInt64(2, id);
-    std::unique_ptr<sql::ResultSet> row(select.executeQuery());
-    if (row->next()) found = ReadTrainingPlan(*row);
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  if (!found.has_value()) {
-    return absl::NotFoundError("training plan not found in this community");
-  }
-  return *std::move(found);
+  return db::FetchInCommunity<TrainingPlan>(
+      get_, sql_text::kSelectTrainingPlan, community, id, ReadTrainingPlan,
+      "training plan not found in this community");
 }
 
 absl::StatusOr<TrainingPlanPage> MysqlTrainingPlanRepository::List(
@@ -131,10 +120,8 @@ absl::StatusOr<TrainingPlanPage> MysqlTrainingPlanRepository::List(
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
-  if (static_cast<int>(page.plans.size()) > limit) {
-    page.plans.resize(limit);
-    page.next_after_id = page.plans.back().id;
-  }
+  page.next_after_id =
+      db::TrimPage(page.plans, limit, [](const auto& row) { return row.id; });
   return page;
 }
 
