@@ -18,6 +18,9 @@ start=$(date +%s)
 build "$BUILD_DIR" "${STEWARD_TEST_BUILD_TYPE:-RelWithDebInfo}"
 echo "build took $(( $(date +%s) - start )) s"
 
+say "operations checks (rules, dashboards, Kubernetes manifests)"
+./scripts/check-ops.sh
+
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/steward-test.XXXXXX")"
 cleanup() {
   mariadb_stop

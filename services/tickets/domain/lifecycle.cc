@@ -39,6 +39,8 @@ absl::string_view Verb(TicketAction action) {
       return "reopen";
     case TicketAction::kChangePriority:
       return "change the priority of";
+    case TicketAction::kRegister:
+      return "register";
   }
   return "change";
 }
@@ -145,6 +147,8 @@ absl::Status ValidateCommand(const TicketCommand& c) {
     case TicketAction::kChangePriority:
       errors.Check(c.priority.has_value(), "priority", "required");
       break;
+    case TicketAction::kRegister:
+      break;
     case TicketAction::kRespond:
     case TicketAction::kStartWork:
     case TicketAction::kResume:
@@ -200,6 +204,8 @@ absl::string_view ActionName(TicketAction action) {
       return "reopen";
     case TicketAction::kChangePriority:
       return "change_priority";
+    case TicketAction::kRegister:
+      return "register";
   }
   return "unknown";
 }
@@ -390,6 +396,8 @@ absl::StatusOr<ActionResult> ApplyAction(const Ticket& ticket,
       detail = absl::StrCat("priority: ", PriorityName(t.draft.priority),
                             " -> ", PriorityName(*command.priority));
       t.draft.priority = *command.priority;
+      break;
+    case TicketAction::kRegister:  // no transition row: refused above
       break;
   }
   t.state = row->to;

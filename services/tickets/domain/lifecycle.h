@@ -48,6 +48,9 @@ enum class TicketAction {
   kCancel = 11,  // Duplicate or withdrawn, before resolution.
   kReopen = 12,  // A closed or called-back ticket comes back: rework.
   kChangePriority = 13,
+  // Timeline only: the registration entry. Not in the transition table (and
+  // not in kAllTicketActions); ApplyAction refuses it.
+  kRegister = 14,
 };
 
 inline constexpr std::array<TicketAction, 13> kAllTicketActions = {

@@ -36,6 +36,8 @@ TicketEventType EventTypeFor(TicketAction action) {
       return TicketEventType::kReopened;
     case TicketAction::kChangePriority:
       return TicketEventType::kPriorityChanged;
+    case TicketAction::kRegister:
+      return TicketEventType::kCreated;
   }
   return TicketEventType::kProgressUpdated;
 }
@@ -91,9 +93,11 @@ absl::StatusOr<TicketView> TicketDesk::Register(const TicketDraft& draft,
   const absl::Time now = clock_();
   TicketChange initial;
   initial.ticket = RegisterTicket(draft, now);
-  initial.entry = {.actor = {ActorKind::kStaff, draft.received_by},
+  initial.entry = {.actor = draft.received_by.empty()
+                             ? Actor{ActorKind::kOwner, ""}
+                             : Actor{ActorKind::kStaff, draft.received_by},
                    .time = now,
-                   .action = TicketAction::kUpdateProgress,
+                   .action = TicketAction::kRegister,
                    .from_state = TicketState::kRegistered,
                    .to_state = TicketState::kRegistered,
                    .note = "",

@@ -166,6 +166,8 @@ std::optional<S> Expected(S s, A a, TicketKind kind, S paused_from) {
     case A::kCancel:
       if (unresolved) return S::kCancelled;
       return std::nullopt;
+    case A::kRegister:  // timeline only: never a transition
+      return std::nullopt;
     case A::kReopen:
       if (s == S::kClosed || s == S::kCalledBack) return S::kInProgress;
       return std::nullopt;
@@ -594,6 +596,25 @@ TEST(LifecycleTest, NamesAreStable) {
   std::set<absl::string_view> names;
   for (A a : kAllTicketActions) names.insert(ActionName(a));
   EXPECT_EQ(names.size(), kAllTicketActions.size());
+}
+
+}  // namespace
+}  // namespace steward::tickets
+
+namespace steward::tickets {
+namespace {
+
+TEST(LifecycleRegisterTest, RegisterIsATimelineEntryNotAnAction) {
+  Ticket t = RegisterTicket(TicketDraft{.community = "c",
+                                        .description = "x"},
+                            absl::FromUnixSeconds(1791538400));
+  TicketCommand command;
+  command.action = TicketAction::kRegister;
+  command.actor = {ActorKind::kStaff, "desk-li"};
+  command.at = absl::FromUnixSeconds(1791538460);
+  EXPECT_EQ(ApplyAction(t, command).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(ActionName(TicketAction::kRegister), "register");
 }
 
 }  // namespace

@@ -448,7 +448,7 @@ TEST_F(TicketGrpcServiceTest, FullJourneyOfARepair) {
   };
   using enum v1::TicketState;
   const Expected expected[] = {
-      {absl::ZeroDuration(), "desk-li", "update_progress",
+      {absl::ZeroDuration(), "desk-li", "register",
        TICKET_STATE_REGISTERED, TICKET_STATE_REGISTERED},
       {absl::Minutes(5), "desk-li", "assign", TICKET_STATE_REGISTERED,
        TICKET_STATE_ASSIGNED},
