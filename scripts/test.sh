@@ -39,3 +39,6 @@ export STEWARD_TEST_SECRETS_DIR="$WORK/secrets"
 say "ctest"
 cd "$BUILD_DIR"
 ctest --output-on-failure --timeout 600 -j"${STEWARD_TEST_JOBS:-2}" "$@"
+
+say "dashboard queries against a live Prometheus (services, traffic, every query)"
+"$STEWARD_ROOT/scripts/check-dashboards-live.sh" "$PWD"  # cwd is the build dir

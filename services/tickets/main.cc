@@ -62,7 +62,13 @@ class TicketsBundle : public ServiceBundle {
         api_(desk_),
         engine_(desk_, context.registry, {}) {
     desk_.SetObserver(&metrics_);
+  }
+  // Loads the stored SLA policies (seeding the defaults on first start),
+  // then starts the engine. Before serving.
+  absl::Status Init() {
+    if (absl::Status s = desk_.LoadPolicies(); !s.ok()) return s;
     engine_.Start();
+    return absl::OkStatus();
   }
   std::vector<grpc::Service*> handlers() override { return {&api_}; }
   void Shutdown() override {
@@ -96,9 +102,11 @@ int main(int argc, char** argv) {
           absl::StrCat("business calendar (set STEWARD_CALENDAR_FILE): ",
                        calendar.status().message()));
     }
-    return std::make_unique<TicketsBundle>(
+    auto bundle = std::make_unique<TicketsBundle>(
         context,
         tickets::SlaRules{tickets::DefaultSlaPolicies(), *std::move(calendar)});
+    if (absl::Status s = bundle->Init(); !s.ok()) return s;
+    return bundle;
   };
   return steward::server::ServiceMain(definition, argc, argv);
 }

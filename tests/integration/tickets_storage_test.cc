@@ -425,6 +425,47 @@ TEST_F(TicketsStorageTest, StockTakeReadsOpenComplaintsWithTheirLatestNote) {
   EXPECT_TRUE(yesterday->empty());
 }
 
+TEST_F(TicketsStorageTest, SavedPolicyRecomputesOpenTicketsClocks) {
+  ASSERT_TRUE(replica_->desk->LoadPolicies().ok());
+  EXPECT_EQ(replica_->desk->Policies().size(), 18u);  // seeded defaults
+  auto open = replica_->desk->Register(Inquiry("policy"), "p-1", "fp-1");
+  ASSERT_TRUE(open.ok());
+  // The stored FastRules row would warn after 1 s; the community row gives
+  // the first response an hour.
+  SlaPolicy row;
+  row.id = "policy-inquiries";
+  row.kind = TicketKind::kInquiry;
+  row.priority = Priority::kRoutine;
+  row.community = "policy";
+  row.targets[SlaTarget::kFirstResponse] = SlaClockSpec::Natural(absl::Hours(1));
+  auto saved = replica_->desk->SavePolicy(row, std::nullopt);
+  ASSERT_TRUE(saved.ok()) << saved.status();
+  EXPECT_EQ(saved->version, 1);
+  EXPECT_EQ(replica_->desk->SavePolicy(row, std::nullopt).status().code(),
+            absl::StatusCode::kAlreadyExists);
+  auto recomputed = replica_->desk->RecomputeMarked(100);
+  ASSERT_TRUE(recomputed.ok()) << recomputed.status();
+  EXPECT_GE(*recomputed, 1);
+  EXPECT_EQ(*replica_->desk->RecomputeMarked(100), 0);  // marks cleared
+  // The stored clock moved: nothing is due within the old 2 s target.
+  prometheus::Registry registry;
+  SlaEngine engine(*replica_->desk, registry, {});
+  absl::SleepFor(absl::Milliseconds(1200));
+  auto fired = engine.RunOnce();
+  ASSERT_TRUE(fired.ok());
+  EXPECT_EQ(*fired, 0);
+  auto next = replica_->desk->NextEscalationTime();
+  ASSERT_TRUE(next.ok() && next->has_value());
+  EXPECT_GT(**next, absl::Now() + absl::Minutes(25));  // the 50 % warning
+  // A stale update is refused; a current one bumps the version.
+  row.targets[SlaTarget::kFirstResponse] = SlaClockSpec::Natural(absl::Hours(2));
+  EXPECT_EQ(replica_->desk->SavePolicy(row, 7).status().code(),
+            absl::StatusCode::kAborted);
+  auto updated = replica_->desk->SavePolicy(row, 1);
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  EXPECT_EQ(updated->version, 2);
+}
+
 TEST_F(TicketsStorageTest, BacklogGaugesCountOpenAndAtRiskTickets) {
   for (int i = 0; i < 3; ++i) {
     ASSERT_TRUE(replica_->desk

@@ -1,5 +1,7 @@
 #include "services/tickets/api/ticket_grpc_service.h"
 
+#include <algorithm>
+
 #include <utility>
 
 #include "absl/cleanup/cleanup.h"
@@ -9,6 +11,7 @@
 #include "common/rpc/idempotency.h"
 #include "common/rpc/proto_convert.h"
 #include "common/rpc/resources.h"
+#include "services/tickets/api/sla_policy_mapping.h"
 #include "services/tickets/api/ticket_mapping.h"
 
 namespace steward::tickets {
@@ -174,6 +177,49 @@ grpc::Status TicketGrpcService::ListTicketTimeline(
   for (const TimelineEntry& entry : *entries) {
     ToProto(entry, response->add_entries());
   }
+  return grpc::Status::OK;
+}
+
+grpc::Status TicketGrpcService::ListSlaPolicies(
+    grpc::ServerContext* context, const v1::ListSlaPoliciesRequest* request,
+    v1::ListSlaPoliciesResponse* response) {
+  std::vector<SlaPolicy> policies = desk_.Policies();
+  std::sort(policies.begin(), policies.end(),
+            [](const SlaPolicy& a, const SlaPolicy& b) { return a.id < b.id; });
+  for (const SlaPolicy& p : policies) ToProto(p, response->add_policies());
+  return grpc::Status::OK;
+}
+
+grpc::Status TicketGrpcService::CreateSlaPolicy(
+    grpc::ServerContext* context, const v1::CreateSlaPolicyRequest* request,
+    v1::SlaPolicy* response) {
+  if (!IsValidPolicyId(request->policy_id())) {
+    return ToGrpcStatus(
+        rpc::InvalidField("policy_id", "1-64 characters of [a-z0-9_-]"));
+  }
+  auto policy = PolicyFromProto(request->policy(), request->policy_id());
+  if (!policy.ok()) return ToGrpcStatus(policy.status());
+  auto saved = desk_.SavePolicy(*std::move(policy), std::nullopt);
+  if (!saved.ok()) return ToGrpcStatus(saved.status());
+  ToProto(*saved, response);
+  return grpc::Status::OK;
+}
+
+grpc::Status TicketGrpcService::UpdateSlaPolicy(
+    grpc::ServerContext* context, const v1::UpdateSlaPolicyRequest* request,
+    v1::SlaPolicy* response) {
+  rpc::FieldErrors errors;
+  auto id = ParsePolicyName(request->policy().name(), "policy.name");
+  errors.Absorb(id.status());
+  auto version = rpc::ParseEtag(request->policy().etag(), "policy.etag");
+  errors.Absorb(version.status());
+  if (!errors.empty()) return ToGrpcStatus(errors.ToStatus());
+  auto policy = PolicyFromProto(request->policy(), *id);
+  if (!policy.ok()) return ToGrpcStatus(policy.status());
+  policy->version = *version + 1;
+  auto saved = desk_.SavePolicy(*std::move(policy), *version);
+  if (!saved.ok()) return ToGrpcStatus(saved.status());
+  ToProto(*saved, response);
   return grpc::Status::OK;
 }
 

@@ -89,6 +89,15 @@ class TicketGrpcService final : public v1::TicketService::Service {
       const v1::ListTicketTimelineRequest* request,
       v1::ListTicketTimelineResponse* response) override;
 
+  grpc::Status ListSlaPolicies(grpc::ServerContext* context,
+                               const v1::ListSlaPoliciesRequest* request,
+                               v1::ListSlaPoliciesResponse* response) override;
+  grpc::Status CreateSlaPolicy(grpc::ServerContext* context,
+                               const v1::CreateSlaPolicyRequest* request,
+                               v1::SlaPolicy* response) override;
+  grpc::Status UpdateSlaPolicy(grpc::ServerContext* context,
+                               const v1::UpdateSlaPolicyRequest* request,
+                               v1::SlaPolicy* response) override;
   grpc::Status GetComplaintStockTake(
       grpc::ServerContext* context,
       const v1::GetComplaintStockTakeRequest* request,

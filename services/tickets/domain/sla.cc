@@ -255,7 +255,7 @@ std::vector<SlaPolicy> DefaultSlaPolicies() {
   for (const auto& [kind, extra] : kKinds) {
     for (const PriorityRow& p : kFirstResponse) {
       SlaPolicy row;
-      row.id = absl::StrCat("default/", KindName(kind), "/",
+      row.id = absl::StrCat("default-", KindName(kind), "-",
                             PriorityName(p.priority));
       row.version = 1;
       row.kind = kind;

@@ -129,7 +129,7 @@ inline constexpr size_t kMaxSlaPolicyIdChars = 64;
 absl::Status ValidateSlaPolicy(const SlaPolicy& policy);
 
 // The company defaults of DOMAIN.md, one row per kind × priority (18 rows,
-// community "", version 1, ids "default/<kind>/<priority>", warnings at 50 %
+// community "", version 1, ids "default-<kind>-<priority>", warnings at 50 %
 // and 80 %):
 //   first response   emergency 15 min natural; urgent 30 min natural;
 //                    routine 30 min working time (every kind)

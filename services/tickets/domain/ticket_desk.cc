@@ -67,14 +67,63 @@ TicketDesk::TicketDesk(TicketRepository& repository, Clock clock,
                        SlaRules rules)
     : repository_(repository),
       clock_(std::move(clock)),
-      rules_(std::move(rules)) {}
+      rules_(std::move(rules)),
+      policies_(std::make_shared<const std::vector<SlaPolicy>>(
+          rules_.policies)) {}
 
-const SlaPolicy& TicketDesk::PolicyFor(const Ticket& ticket) const {
+SlaPolicy TicketDesk::PolicyFor(const Ticket& ticket) const {
+  std::shared_ptr<const std::vector<SlaPolicy>> policies;
+  {
+    absl::MutexLock lock(&policies_mu_);
+    policies = policies_;
+  }
   const SlaPolicy* policy =
-      SelectPolicy(rules_.policies, ticket.draft.community, ticket.draft.kind,
+      SelectPolicy(*policies, ticket.draft.community, ticket.draft.kind,
                    ticket.draft.priority);
-  // The constructor's contract guarantees a row for every kind × priority.
+  if (policy == nullptr) {
+    // Stored rows always include a company row per kind × priority (they
+    // are seeded and never deleted); fall back to the built-in ones.
+    policy = SelectPolicy(rules_.policies, ticket.draft.community,
+                          ticket.draft.kind, ticket.draft.priority);
+  }
   return *policy;
+}
+
+std::vector<SlaPolicy> TicketDesk::Policies() const {
+  absl::MutexLock lock(&policies_mu_);
+  return *policies_;
+}
+
+absl::Status TicketDesk::LoadPolicies() {
+  STEWARD_RETURN_IF_ERROR(repository_.SeedPolicies(rules_.policies).status());
+  STEWARD_ASSIGN_OR_RETURN(std::vector<SlaPolicy> stored,
+                           repository_.ListPolicies());
+  auto loaded = std::make_shared<const std::vector<SlaPolicy>>(std::move(stored));
+  absl::MutexLock lock(&policies_mu_);
+  policies_ = std::move(loaded);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<SlaPolicy> TicketDesk::SavePolicy(
+    SlaPolicy policy, std::optional<int64_t> expected_version) {
+  if (!expected_version.has_value()) policy.version = 1;
+  STEWARD_RETURN_IF_ERROR(ValidateSlaPolicy(policy));
+  STEWARD_ASSIGN_OR_RETURN(SlaPolicy stored,
+                           repository_.SavePolicy(policy, expected_version));
+  STEWARD_RETURN_IF_ERROR(LoadPolicies());
+  return stored;
+}
+
+absl::StatusOr<int> TicketDesk::RecomputeMarked(int limit) {
+  const absl::Time now = clock_();
+  return repository_.RecomputeMarked(
+      [&](const Ticket& ticket) -> std::optional<TicketDeadlines> {
+        Recomputed r =
+            RecomputeDeadlines(ticket, PolicyFor(ticket), rules_.calendar, now);
+        if (r.outcome != RecomputeOutcome::kRecomputed) return std::nullopt;
+        return r.deadlines;
+      },
+      now, limit);
 }
 
 TicketDeadlines TicketDesk::DeadlinesOf(const Ticket& ticket,

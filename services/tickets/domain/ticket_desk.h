@@ -134,8 +134,25 @@ class TicketDesk {
     return repository_.CountAtRisk();
   }
 
-  // The policy row that applies to a ticket.
-  const SlaPolicy& PolicyFor(const Ticket& ticket) const;
+  // The policy row that applies to a ticket (a copy: rows can be replaced
+  // while it is in use).
+  SlaPolicy PolicyFor(const Ticket& ticket) const;
+
+  // SLA policies as data. LoadPolicies seeds the defaults the first time and
+  // reads the stored rows (call once before serving; the engine calls it
+  // again so rows saved by other replicas take effect).
+  absl::Status LoadPolicies();
+  std::vector<SlaPolicy> Policies() const;
+  // Creates (`expected_version` nullopt) or replaces a row; INVALID_ARGUMENT
+  // naming the field for a bad row, FAILED_PRECONDITION when replacing a
+  // company default with a row that leaves a kind × priority uncovered is
+  // impossible (rows are never deleted). Open tickets it may apply to are
+  // recomputed by RecomputeMarked.
+  absl::StatusOr<SlaPolicy> SavePolicy(SlaPolicy policy,
+                                       std::optional<int64_t> expected_version);
+  // Recomputes the deadlines of up to `limit` tickets marked by a policy
+  // change; returns how many.
+  absl::StatusOr<int> RecomputeMarked(int limit);
 
   // Set once before serving; null (the default) observes nothing. The
   // observer must outlive the desk.
@@ -147,6 +164,10 @@ class TicketDesk {
   TicketRepository& repository_;
   Clock clock_;
   const SlaRules rules_;
+  mutable absl::Mutex policies_mu_;
+  // Starts as rules_.policies; replaced wholesale by LoadPolicies.
+  std::shared_ptr<const std::vector<SlaPolicy>> policies_
+      ABSL_GUARDED_BY(policies_mu_);
   TicketObserver* observer_ = nullptr;
 };
 

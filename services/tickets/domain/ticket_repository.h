@@ -165,6 +165,28 @@ class TicketRepository {
   // The earliest pending escalation fire time, if any (an index lookup).
   virtual absl::StatusOr<std::optional<absl::Time>> NextEscalationTime() = 0;
 
+  // SLA policy rows. Seeding inserts the rows whose id is not stored yet
+  // and returns how many it inserted.
+  virtual absl::StatusOr<std::vector<SlaPolicy>> ListPolicies() = 0;
+  virtual absl::StatusOr<int> SeedPolicies(
+      const std::vector<SlaPolicy>& defaults) = 0;
+  // Stores `policy` (validated by the caller): a new id when
+  // `expected_version` is nullopt (ALREADY_EXISTS if taken), else the
+  // replacement of version `expected_version` (NOT_FOUND, ABORTED when
+  // stale), stored as the next version. In the same transaction, marks the
+  // open tickets the row may apply to (its kind and priority, and community
+  // when it has one) for recomputation. Returns the stored row.
+  virtual absl::StatusOr<SlaPolicy> SavePolicy(
+      const SlaPolicy& policy, std::optional<int64_t> expected_version) = 0;
+  // Claims (SKIP LOCKED) up to `limit` tickets marked for recomputation,
+  // stores the deadlines `recompute` returns for each (and the policy and
+  // calendar version that produced them) and clears the mark. Returns how
+  // many were recomputed.
+  virtual absl::StatusOr<int> RecomputeMarked(
+      const std::function<std::optional<TicketDeadlines>(const Ticket&)>&
+          recompute,
+      absl::Time now, int limit) = 0;
+
   // Open (not closed or cancelled) tickets by kind, priority and state.
   virtual absl::StatusOr<std::vector<OpenCount>> CountOpen() = 0;
   // Running clocks that were warned but have not breached, by target.

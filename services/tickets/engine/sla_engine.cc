@@ -108,6 +108,16 @@ void SlaEngine::Loop() {
     failing = false;
     if (absl::Now() >= next_gauge_refresh_) {
       next_gauge_refresh_ = absl::Now() + options_.gauge_interval;
+      // Policy rows saved by other replicas take effect, and the tickets a
+      // saved row applies to get their deadlines recomputed, batch by batch.
+      if (absl::Status s = desk_.LoadPolicies(); !s.ok()) {
+        log::Warning("SLA policies not reloaded",
+                     {{"cause", std::string(s.message())}});
+      }
+      for (int pass = 0; pass < 50 && !stop_.HasBeenNotified(); ++pass) {
+        auto recomputed = desk_.RecomputeMarked(options_.batch);
+        if (!recomputed.ok() || *recomputed < options_.batch) break;
+      }
       if (auto reminded = desk_.FireWarrantyReminders(options_.batch);
           !reminded.ok()) {
         log::Warning("warranty reminders not sent",

@@ -30,8 +30,9 @@ class SlaEngine {
     absl::Duration max_idle = absl::Milliseconds(500);
     // Clocks claimed per transaction.
     int batch = 200;
-    // How often the backlog gauges are refreshed (two GROUP BY queries) and
-    // warranty reminders are looked for.
+    // How often the backlog gauges are refreshed (two GROUP BY queries),
+    // warranty reminders are looked for, policy rows are reloaded and
+    // tickets marked by a policy change are recomputed.
     absl::Duration gauge_interval = absl::Seconds(15);
   };
 

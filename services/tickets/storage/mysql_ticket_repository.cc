@@ -195,6 +195,61 @@ void BindDetails(sql::PreparedStatement& s, int i, const TicketDraft& d) {
   }
 }
 
+// A policy's targets as "target:mode:seconds:working_days;..." and back.
+std::string FormatTargets(const std::map<SlaTarget, SlaClockSpec>& targets) {
+  std::string out;
+  for (const auto& [target, spec] : targets) {
+    absl::StrAppend(&out, out.empty() ? "" : ";", static_cast<int>(target), ":",
+                    static_cast<int>(spec.mode), ":",
+                    absl::ToInt64Seconds(spec.target), ":", spec.working_days);
+  }
+  return out;
+}
+
+std::map<SlaTarget, SlaClockSpec> ParseTargets(absl::string_view text) {
+  std::map<SlaTarget, SlaClockSpec> targets;
+  for (absl::string_view item : absl::StrSplit(text, ';', absl::SkipEmpty())) {
+    std::vector<absl::string_view> f = absl::StrSplit(item, ':');
+    int target = 0, mode = 0, days = 0;
+    int64_t seconds = 0;
+    if (f.size() != 4 || !absl::SimpleAtoi(f[0], &target) ||
+        !absl::SimpleAtoi(f[1], &mode) || !absl::SimpleAtoi(f[2], &seconds) ||
+        !absl::SimpleAtoi(f[3], &days)) {
+      continue;  // a row written by this code always parses
+    }
+    SlaClockSpec spec;
+    spec.mode = static_cast<calendar::ClockMode>(mode);
+    spec.target = absl::Seconds(seconds);
+    spec.working_days = days;
+    targets[static_cast<SlaTarget>(target)] = spec;
+  }
+  return targets;
+}
+
+// Binds id, version, kind, priority, community, targets, warnings and the
+// update time: the parameter order of kSeedPolicy and kInsertPolicy.
+void BindPolicy(sql::PreparedStatement& s, const SlaPolicy& p, absl::Time now) {
+  s.setString(1, p.id);
+  s.setInt64(2, p.version);
+  s.setInt(3, static_cast<int>(p.kind));
+  s.setInt(4, static_cast<int>(p.priority));
+  s.setString(5, p.community);
+  s.setString(6, FormatTargets(p.targets));
+  s.setDouble(7, p.warnings.handler);
+  s.setDouble(8, p.warnings.supervisor);
+  s.setDateTime(9, db::ToSqlDateTime(now));
+}
+
+void MarkForRecompute(db::Connection& conn, TicketKind kind, Priority priority,
+                      const std::string& community) {
+  sql::PreparedStatement& mark = conn.Prepare(sql_text::kMarkForRecompute);
+  mark.setInt(1, static_cast<int>(kind));
+  mark.setInt(2, static_cast<int>(priority));
+  mark.setString(3, community);
+  mark.setString(4, community);
+  mark.executeUpdate();
+}
+
 // --- Writers shared by Create and Mutate ----------------------------------
 
 void InsertEvent(db::Connection& conn, const TicketEvent& event) {
@@ -353,6 +408,8 @@ MysqlTicketRepository::MysqlTicketRepository(db::ConnectionPool& pool,
       incidents_(pool, "tickets_list_incidents"),
       stock_take_(pool, "tickets_stock_take"),
       warranty_(pool, "tickets_warranty_reminders"),
+      policies_(pool, "tickets_sla_policies"),
+      recompute_(pool, "tickets_recompute_deadlines"),
       event_settle_(event_settle) {}
 
 absl::StatusOr<CreateOutcome> MysqlTicketRepository::Create(
@@ -679,6 +736,137 @@ MysqlTicketRepository::NextEscalationTime() {
   });
   if (!status.ok()) return status;
   return next;
+}
+
+absl::StatusOr<std::vector<SlaPolicy>> MysqlTicketRepository::ListPolicies() {
+  std::vector<SlaPolicy> policies;
+  absl::Status status = policies_.Run([&](db::Connection& conn) {
+    std::unique_ptr<sql::ResultSet> rows(
+        conn.Prepare(sql_text::kListPolicies).executeQuery());
+    policies.clear();
+    while (rows->next()) {
+      SlaPolicy p;
+      p.id = rows->getString(1);
+      p.version = rows->getInt64(2);
+      p.kind = static_cast<TicketKind>(rows->getInt(3));
+      p.priority = static_cast<Priority>(rows->getInt(4));
+      p.community = rows->getString(5);
+      p.targets = ParseTargets(std::string(rows->getString(6)));
+      p.warnings.handler = rows->getDouble(7);
+      p.warnings.supervisor = rows->getDouble(8);
+      policies.push_back(std::move(p));
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return policies;
+}
+
+absl::StatusOr<int> MysqlTicketRepository::SeedPolicies(
+    const std::vector<SlaPolicy>& defaults) {
+  int inserted = 0;
+  absl::Status status = policies_.Run([&](db::Connection& conn) {
+    db::Transaction transaction(conn);
+    inserted = 0;
+    for (const SlaPolicy& p : defaults) {
+      sql::PreparedStatement& seed = conn.Prepare(sql_text::kSeedPolicy);
+      BindPolicy(seed, p, absl::Now());
+      inserted += seed.executeUpdate();
+    }
+    transaction.Commit();
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return inserted;
+}
+
+absl::StatusOr<SlaPolicy> MysqlTicketRepository::SavePolicy(
+    const SlaPolicy& policy, std::optional<int64_t> expected_version) {
+  SlaPolicy stored = policy;
+  absl::Status status = policies_.Run([&](db::Connection& conn) -> absl::Status {
+    db::Transaction transaction(conn);
+    const absl::Time now = absl::Now();
+    if (!expected_version.has_value()) {
+      stored.version = 1;
+      sql::PreparedStatement& insert = conn.Prepare(sql_text::kInsertPolicy);
+      BindPolicy(insert, stored, now);
+      insert.executeUpdate();  // duplicate id → ALREADY_EXISTS (1062)
+    } else {
+      sql::PreparedStatement& select =
+          conn.Prepare(sql_text::kSelectPolicyForUpdate);
+      select.setString(1, policy.id);
+      std::unique_ptr<sql::ResultSet> row(select.executeQuery());
+      if (!row->next()) return absl::NotFoundError("no such SLA policy");
+      if (row->getInt64(1) != *expected_version) {
+        return absl::AbortedError(absl::StrCat(
+            "the policy changed since you read it (now W/", row->getInt64(1),
+            "); read it again and retry"));
+      }
+      // Tickets the old row applied to are recomputed too.
+      MarkForRecompute(conn, static_cast<TicketKind>(row->getInt(2)),
+                       static_cast<Priority>(row->getInt(3)),
+                       std::string(row->getString(4)));
+      stored.version = *expected_version + 1;
+      sql::PreparedStatement& update = conn.Prepare(sql_text::kUpdatePolicy);
+      update.setInt64(1, stored.version);
+      update.setInt(2, static_cast<int>(stored.kind));
+      update.setInt(3, static_cast<int>(stored.priority));
+      update.setString(4, stored.community);
+      update.setString(5, FormatTargets(stored.targets));
+      update.setDouble(6, stored.warnings.handler);
+      update.setDouble(7, stored.warnings.supervisor);
+      update.setDateTime(8, db::ToSqlDateTime(now));
+      update.setString(9, stored.id);
+      update.executeUpdate();
+    }
+    MarkForRecompute(conn, stored.kind, stored.priority, stored.community);
+    transaction.Commit();
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return stored;
+}
+
+absl::StatusOr<int> MysqlTicketRepository::RecomputeMarked(
+    const std::function<std::optional<TicketDeadlines>(const Ticket&)>&
+        recompute,
+    absl::Time now, int limit) {
+  int done = 0;
+  absl::Status status = recompute_.Run([&](db::Connection& conn) {
+    db::Transaction transaction(conn);
+    std::vector<Ticket> marked;
+    {
+      sql::PreparedStatement& claim = conn.Prepare(sql_text::kClaimMarked);
+      claim.setInt(1, limit);
+      std::unique_ptr<sql::ResultSet> rows(claim.executeQuery());
+      while (rows->next()) marked.push_back(ReadTicket(*rows));
+    }
+    done = 0;
+    for (const Ticket& ticket : marked) {
+      const std::optional<TicketDeadlines> deadlines = recompute(ticket);
+      if (deadlines.has_value()) {
+        WriteClocks(conn, ticket, *deadlines, now);
+        sql::PreparedStatement& store =
+            conn.Prepare(sql_text::kStoreRecomputed);
+        store.setString(1, deadlines->policy_id);
+        store.setInt64(2, deadlines->policy_version);
+        store.setString(3, deadlines->calendar_fingerprint);
+        store.setInt64(4, ticket.id);
+        store.executeUpdate();
+      } else {
+        // Closed meanwhile: its recorded deadlines stay as they were.
+        sql::PreparedStatement& clear =
+            conn.Prepare(sql_text::kClearRecomputeMark);
+        clear.setInt64(1, ticket.id);
+        clear.executeUpdate();
+      }
+      ++done;
+    }
+    transaction.Commit();
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return done;
 }
 
 absl::StatusOr<std::vector<OpenCount>> MysqlTicketRepository::CountOpen() {

@@ -48,6 +48,16 @@ class MysqlTicketRepository : public TicketRepository {
       const std::function<EscalationDecision(const DueEscalation&)>& decide)
       override;
   absl::StatusOr<std::optional<absl::Time>> NextEscalationTime() override;
+  absl::StatusOr<std::vector<SlaPolicy>> ListPolicies() override;
+  absl::StatusOr<int> SeedPolicies(
+      const std::vector<SlaPolicy>& defaults) override;
+  absl::StatusOr<SlaPolicy> SavePolicy(
+      const SlaPolicy& policy,
+      std::optional<int64_t> expected_version) override;
+  absl::StatusOr<int> RecomputeMarked(
+      const std::function<std::optional<TicketDeadlines>(const Ticket&)>&
+          recompute,
+      absl::Time now, int limit) override;
   absl::StatusOr<std::vector<OpenCount>> CountOpen() override;
   absl::StatusOr<std::map<SlaTarget, int64_t>> CountAtRisk() override;
 
@@ -64,6 +74,8 @@ class MysqlTicketRepository : public TicketRepository {
   db::Operation incidents_;
   db::Operation stock_take_;
   db::Operation warranty_;
+  db::Operation policies_;
+  db::Operation recompute_;
   const absl::Duration event_settle_;
 };
 

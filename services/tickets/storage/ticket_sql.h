@@ -199,6 +199,44 @@ inline constexpr char kClaimWarrantyReminders[] =
 inline constexpr char kMarkWarrantyReminded[] =
     "UPDATE tickets SET warranty_reminded_at = ? WHERE id = ?";
 
+inline constexpr char kListPolicies[] =
+    "SELECT id, version, kind, priority, community_id, targets,"
+    " handler_warning, supervisor_warning FROM sla_policies ORDER BY id";
+
+inline constexpr char kSeedPolicy[] =
+    "INSERT IGNORE INTO sla_policies (id, version, kind, priority,"
+    " community_id, targets, handler_warning, supervisor_warning,"
+    " update_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+inline constexpr char kInsertPolicy[] =
+    "INSERT INTO sla_policies (id, version, kind, priority, community_id,"
+    " targets, handler_warning, supervisor_warning, update_time)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+inline constexpr char kSelectPolicyForUpdate[] =
+    "SELECT version, kind, priority, community_id FROM sla_policies"
+    " WHERE id = ? FOR UPDATE";
+
+inline constexpr char kUpdatePolicy[] =
+    "UPDATE sla_policies SET version = ?, kind = ?, priority = ?,"
+    " community_id = ?, targets = ?, handler_warning = ?,"
+    " supervisor_warning = ?, update_time = ? WHERE id = ?";
+
+inline constexpr char kMarkForRecompute[] =
+    "UPDATE tickets SET sla_stale = 1 WHERE kind = ? AND priority = ?"
+    " AND state NOT IN (8, 9) AND (? = '' OR community_id = ?)";
+
+inline constexpr char kClaimMarked[] =
+    "SELECT " STEWARD_TICKET_COLUMNS
+    " FROM tickets WHERE sla_stale = 1 LIMIT ? FOR UPDATE SKIP LOCKED";
+
+inline constexpr char kClearRecomputeMark[] =
+    "UPDATE tickets SET sla_stale = 0 WHERE id = ?";
+
+inline constexpr char kStoreRecomputed[] =
+    "UPDATE tickets SET sla_stale = 0, sla_policy_id = ?,"
+    " sla_policy_version = ?, calendar_version = ? WHERE id = ?";
+
 }  // namespace steward::tickets::sql_text
 
 #endif  // STEWARD_SERVICES_TICKETS_STORAGE_TICKET_SQL_H_

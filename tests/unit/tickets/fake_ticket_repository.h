@@ -244,6 +244,74 @@ class FakeTicketRepository : public TicketRepository {
     return next;
   }
 
+  absl::StatusOr<std::vector<SlaPolicy>> ListPolicies() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::vector<SlaPolicy> out;
+    for (const auto& [id, p] : policies_) out.push_back(p);
+    return out;
+  }
+
+  absl::StatusOr<int> SeedPolicies(
+      const std::vector<SlaPolicy>& defaults) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    int inserted = 0;
+    for (const SlaPolicy& p : defaults) {
+      inserted += policies_.emplace(p.id, p).second ? 1 : 0;
+    }
+    return inserted;
+  }
+
+  absl::StatusOr<SlaPolicy> SavePolicy(
+      const SlaPolicy& policy,
+      std::optional<int64_t> expected_version) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    SlaPolicy stored = policy;
+    auto it = policies_.find(policy.id);
+    if (!expected_version.has_value()) {
+      if (it != policies_.end()) return absl::AlreadyExistsError("taken");
+      stored.version = 1;
+    } else {
+      if (it == policies_.end()) return absl::NotFoundError("no such policy");
+      if (it->second.version != *expected_version) {
+        return absl::AbortedError("stale");
+      }
+      stored.version = *expected_version + 1;
+    }
+    policies_[stored.id] = stored;
+    for (auto& [id, s] : tickets_) {
+      const Ticket& t = s.ticket;
+      if (IsOpen(t.state) && t.draft.kind == stored.kind &&
+          t.draft.priority == stored.priority &&
+          (stored.community.empty() || t.draft.community == stored.community)) {
+        s.marked = true;
+      }
+    }
+    return stored;
+  }
+
+  absl::StatusOr<int> RecomputeMarked(
+      const std::function<std::optional<TicketDeadlines>(const Ticket&)>&
+          recompute,
+      absl::Time now, int limit) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    int done = 0;
+    for (auto& [id, s] : tickets_) {
+      if (!s.marked || done >= limit) continue;
+      s.marked = false;
+      if (auto deadlines = recompute(s.ticket); deadlines.has_value()) {
+        s.deadlines = *deadlines;
+      }
+      ++done;
+    }
+    return done;
+  }
+
+  // The deadlines last stored for ticket `id` (test introspection).
+  TicketDeadlines StoredDeadlines(int64_t id) {
+    std::lock_guard<std::mutex> lock(mu_);
+    return tickets_.at(id).deadlines;
+  }
+
   absl::StatusOr<std::vector<OpenCount>> CountOpen() override {
     std::lock_guard<std::mutex> lock(mu_);
     std::map<std::tuple<TicketKind, Priority, TicketState>, int64_t> counts;
@@ -303,6 +371,8 @@ class FakeTicketRepository : public TicketRepository {
     std::map<std::string, std::string> request_ids;  // -> fingerprint
     std::map<SlaTarget, EscalationRow> escalations;
     bool warranty_reminded = false;
+    bool marked = false;  // for recomputation after a policy change
+    TicketDeadlines deadlines;
   };
 
   Stored* FindLocked(const std::string& community, int64_t id) {
@@ -323,6 +393,7 @@ class FakeTicketRepository : public TicketRepository {
   // ticket is already the new record).
   void WriteLocked(Stored& s, const TicketChange& change) {
     ++writes_;
+    s.deadlines = change.deadlines;
     s.timeline.push_back(change.entry);
     for (TicketEvent event : change.events) {
       event.ticket_id = s.ticket.id;
@@ -352,6 +423,7 @@ class FakeTicketRepository : public TicketRepository {
   int writes_ = 0;
   std::map<int64_t, Stored> tickets_;
   std::vector<TicketEvent> events_;
+  std::map<std::string, SlaPolicy> policies_;
   // (community, request_id) of creates -> (ticket id, fingerprint).
   std::map<std::pair<std::string, std::string>, std::pair<int64_t, std::string>>
       creates_;

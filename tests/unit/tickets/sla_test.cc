@@ -180,12 +180,12 @@ TEST(SelectPolicyTest, CommunityRowBeatsTheCompanyDefault) {
   p = SelectPolicy(rows, "lakeside", TicketKind::kHouseholdRepair,
                    Priority::kRoutine);
   ASSERT_NE(p, nullptr);
-  EXPECT_EQ(p->id, "default/household_repair/routine");
+  EXPECT_EQ(p->id, "default-household_repair-routine");
   // The community row covers only its own kind and priority.
   p = SelectPolicy(rows, "harbour-view", TicketKind::kHouseholdRepair,
                    Priority::kUrgent);
   ASSERT_NE(p, nullptr);
-  EXPECT_EQ(p->id, "default/household_repair/urgent");
+  EXPECT_EQ(p->id, "default-household_repair-urgent");
   // Among equally specific rows the newest version wins.
   SlaPolicy newer = own;
   newer.version = 3;
@@ -477,7 +477,7 @@ TEST(RecomputeTest, PriorityChangeSelectsTheNewRow) {
   Recomputed r = RecomputeDeadlines(b.ticket(), *emergency, ShanghaiOffice(),
                                     At(2026, 3, 3, 9, 2));
   ASSERT_EQ(r.outcome, RecomputeOutcome::kRecomputed);
-  EXPECT_EQ(r.deadlines->policy_id, "default/household_repair/emergency");
+  EXPECT_EQ(r.deadlines->policy_id, "default-household_repair-emergency");
   EXPECT_EQ(r.deadlines->Find(SlaTarget::kFirstResponse)->due,
             At(2026, 3, 3, 9, 15));
 }

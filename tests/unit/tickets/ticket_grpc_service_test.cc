@@ -179,7 +179,7 @@ TEST_F(TicketGrpcServiceTest, CreateReturnsTheRegisteredTicket) {
   EXPECT_EQ(t.create_time().seconds(), Seconds(kT0));
   EXPECT_EQ(t.etag(), "W/1");
   EXPECT_EQ(t.first_responder(), "");
-  EXPECT_EQ(t.sla_policy(), "default/complaint/routine@v1");
+  EXPECT_EQ(t.sla_policy(), "default-complaint-routine@v1");
   EXPECT_EQ(t.calendar_version(), ShanghaiOffice().fingerprint());
   EXPECT_EQ(t.charges().currency_code(), "CNY");
   EXPECT_EQ(t.charges().minor_units(), 0);
@@ -201,7 +201,7 @@ TEST_F(TicketGrpcServiceTest, ReceivedByBecomesTheFirstResponder) {
   const v1::Ticket t = MustCreate(RepairRequest("r1"));
   EXPECT_EQ(t.received_by(), "desk-li");
   EXPECT_EQ(t.first_responder(), "desk-li");
-  EXPECT_EQ(t.sla_policy(), "default/household_repair/urgent@v1");
+  EXPECT_EQ(t.sla_policy(), "default-household_repair-urgent@v1");
 
   v1::CreateTicketRequest bad = RepairRequest("r2");
   bad.mutable_ticket()->set_received_by("desk li");
@@ -295,7 +295,7 @@ TEST_F(TicketGrpcServiceTest, ListPagesNewestFirstWithFilterBoundTokens) {
   ASSERT_EQ(page.tickets(0).sla_clocks_size(), 1);
   EXPECT_EQ(page.tickets(0).sla_clocks(0).target(),
             v1::SLA_TARGET_FIRST_RESPONSE);
-  EXPECT_EQ(page.tickets(0).sla_policy(), "default/inquiry/routine@v1");
+  EXPECT_EQ(page.tickets(0).sla_policy(), "default-inquiry-routine@v1");
   ASSERT_FALSE(page.next_page_token().empty());
 
   v1::ListTicketsRequest next = list;
@@ -885,6 +885,92 @@ TEST_F(TicketGrpcServiceTest, ComplaintStockTakeListsOpenComplaintsOfTheDay) {
   EXPECT_EQ(ViolatedFields(Call(&TicketGrpcService::GetComplaintStockTake,
                                 request, &take)),
             Fields{"date"});
+}
+
+}  // namespace
+}  // namespace steward::tickets
+
+namespace steward::tickets {
+namespace {
+
+v1::SlaPolicy FastComplaintPolicy(const std::string& community) {
+  v1::SlaPolicy p;
+  p.set_kind(v1::TICKET_KIND_COMPLAINT);
+  p.set_priority(v1::PRIORITY_ROUTINE);
+  p.set_community(community);
+  auto* first = p.add_targets();
+  first->set_target(v1::SLA_TARGET_FIRST_RESPONSE);
+  first->set_clock(v1::SlaPolicy::Target::CLOCK_NATURAL);
+  first->mutable_duration()->set_seconds(600);
+  auto* callback = p.add_targets();
+  callback->set_target(v1::SLA_TARGET_CALLBACK);
+  callback->set_clock(v1::SlaPolicy::Target::CLOCK_WORKING);
+  callback->set_working_days(1);
+  return p;
+}
+
+TEST_F(TicketGrpcServiceTest, SlaPoliciesAreDataAndAChangeMovesOpenDeadlines) {
+  ASSERT_TRUE(desk_.LoadPolicies().ok());
+  v1::ListSlaPoliciesResponse listed;
+  ASSERT_TRUE(Call(&TicketGrpcService::ListSlaPolicies,
+                   v1::ListSlaPoliciesRequest(), &listed)
+                  .ok());
+  EXPECT_EQ(listed.policies_size(), 18);  // seeded company defaults
+
+  const v1::Ticket open = MustCreate(Request("open"));  // routine complaint
+  const int64_t id = std::stoll(open.name().substr(open.name().rfind('/') + 1));
+  auto first_due = [](const TicketDeadlines& d) {
+    return d.Find(SlaTarget::kFirstResponse)->due;
+  };
+  EXPECT_EQ(first_due(repository_.StoredDeadlines(id)),
+            kT0 + absl::Minutes(30));
+
+  v1::CreateSlaPolicyRequest create;
+  create.set_policy_id("harbour-view-complaints");
+  *create.mutable_policy() = FastComplaintPolicy("harbour-view");
+  v1::SlaPolicy created;
+  ASSERT_TRUE(Call(&TicketGrpcService::CreateSlaPolicy, create, &created).ok());
+  EXPECT_EQ(created.name(), "slaPolicies/harbour-view-complaints");
+  EXPECT_EQ(created.etag(), "W/1");
+  EXPECT_EQ(Call(&TicketGrpcService::CreateSlaPolicy, create, &created)
+                .error_code(),
+            grpc::StatusCode::ALREADY_EXISTS);
+
+  // The open complaint is recomputed from its registration time.
+  ASSERT_EQ(*desk_.RecomputeMarked(100), 1);
+  EXPECT_EQ(first_due(repository_.StoredDeadlines(id)),
+            kT0 + absl::Minutes(10));
+  EXPECT_EQ(repository_.StoredDeadlines(id).policy_id,
+            "harbour-view-complaints");
+  // New complaints get the row at once.
+  EXPECT_EQ(MustCreate(Request("new")).sla_policy(),
+            "harbour-view-complaints@v1");
+
+  // Updating needs the etag read; a stale one is refused.
+  v1::UpdateSlaPolicyRequest update;
+  *update.mutable_policy() = created;
+  update.mutable_policy()->mutable_targets(0)->mutable_duration()->set_seconds(
+      1200);
+  v1::SlaPolicy updated;
+  ASSERT_TRUE(Call(&TicketGrpcService::UpdateSlaPolicy, update, &updated).ok());
+  EXPECT_EQ(updated.etag(), "W/2");
+  EXPECT_EQ(Call(&TicketGrpcService::UpdateSlaPolicy, update, &updated)
+                .error_code(),
+            grpc::StatusCode::ABORTED);
+
+  // Shape errors name the field.
+  v1::CreateSlaPolicyRequest bad;
+  bad.set_policy_id("Bad Id");
+  EXPECT_EQ(ViolatedFields(Call(&TicketGrpcService::CreateSlaPolicy, bad,
+                                &updated)),
+            Fields{"policy_id"});
+  bad.set_policy_id("ok-id");
+  *bad.mutable_policy() = FastComplaintPolicy("");
+  bad.mutable_policy()->mutable_targets(1)->set_clock(
+      v1::SlaPolicy::Target::CLOCK_NATURAL);
+  EXPECT_EQ(ViolatedFields(Call(&TicketGrpcService::CreateSlaPolicy, bad,
+                                &updated)),
+            Fields{"policy.targets[1].working_days"});
 }
 
 }  // namespace
