@@ -45,6 +45,8 @@ ABSL_FLAG(int, max_message_bytes, 4 << 20, "Largest request message");
 ABSL_FLAG(int, max_concurrent_streams, 100,
           "HTTP/2 concurrent streams per connection");
 ABSL_FLAG(std::string, log_level, "info", "debug, info, warning or error");
+ABSL_FLAG(bool, migrate_only, false,
+          "Apply the schema migrations, then exit 0 without serving");
 
 namespace steward::server {
 namespace {
@@ -56,7 +58,7 @@ constexpr const char* kFlagNames[] = {
     "db_acquire_timeout", "db_connect_timeout", "db_io_timeout",
     "migrations_dir",   "max_threads",        "health_interval",
     "shutdown_drain",   "shutdown_grace",     "max_message_bytes",
-    "max_concurrent_streams", "log_level"};
+    "max_concurrent_streams", "log_level",    "migrate_only"};
 
 std::string EnvName(absl::string_view flag) {
   return absl::StrCat("STEWARD_", absl::AsciiStrToUpper(flag));
@@ -150,6 +152,7 @@ absl::StatusOr<ServerConfig> LoadServerConfig(const ServiceDefaults& defaults,
   config.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
   config.max_concurrent_streams = absl::GetFlag(FLAGS_max_concurrent_streams);
   config.log_level = absl::GetFlag(FLAGS_log_level);
+  config.migrate_only = absl::GetFlag(FLAGS_migrate_only);
 
   const std::string password_file = absl::GetFlag(FLAGS_db_password_file);
   if (!password_file.empty()) {

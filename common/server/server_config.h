@@ -39,6 +39,9 @@ struct ServerConfig {
   int max_message_bytes = 4 << 20;
   int max_concurrent_streams = 100;
   std::string log_level = "info";
+  // Apply the migrations and exit 0 without serving (one migration step per
+  // rollout, e.g. an init container or a Job).
+  bool migrate_only = false;
 };
 
 // Lists every setting with its flag, environment variable and meaning (used

@@ -135,6 +135,7 @@ int ServiceMain(const ServiceDefinition& definition, int argc, char** argv) {
   log::Info("schema up to date",
             {{"applied_now", absl::StrCat(report->applied.size())},
              {"already_applied", absl::StrCat(report->already_applied)}});
+  if (config.migrate_only) return 0;  // e.g. a Kubernetes init container
 
   ServiceContext context{config, **pool, metrics.registry()};
   auto bundle = definition.build(context);

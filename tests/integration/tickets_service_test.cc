@@ -288,6 +288,14 @@ TEST_F(TicketsServiceTest, SecondStartAppliesNoMigration) {
   }
 }
 
+TEST_F(TicketsServiceTest, MigrateOnlyAppliesTheSchemaAndExits) {
+  ServiceUnderTest s =
+      StartService(env_, "tickets", env_.db_port, {"--migrate_only"});
+  EXPECT_EQ(s.process->Wait(absl::Seconds(30)), 0) << s.process->ReadLog();
+  EXPECT_TRUE(absl::StrContains(s.process->ReadLog(), "schema up to date"));
+  EXPECT_FALSE(absl::StrContains(s.process->ReadLog(), "\"msg\":\"serving\""));
+}
+
 TEST_F(TicketsServiceTest, EditedAppliedMigrationStopsStartUp) {
   namespace fs = std::filesystem;
   const std::string dir = absl::StrCat(::testing::TempDir(), "tickets-schema-",
