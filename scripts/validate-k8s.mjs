@@ -11,7 +11,9 @@
 //  2. a manifest test per overlay: the security settings of every
 //     Deployment (non-root, read-only root filesystem, no privilege
 //     escalation, all capabilities dropped, RuntimeDefault seccomp, no
-//     service-account token), gRPC probes on the gRPC port, requests and
+//     service-account token), the migrate init container of every Deployment
+//     (the main container's image with --migrate_only, its settings, mounts
+//     and the same security context), gRPC probes on the gRPC port, requests and
 //     limits, in-cluster listen addresses, the database password file from
 //     its Secret, an HPA, a PDB, a Service and a NetworkPolicy per service
 //     (default deny; database egress only to the service's own database), a
@@ -138,6 +140,39 @@ function deploymentProblems(d, objects) {
       }
     }
   }
+  return p;
+}
+
+// Migrations run once per rollout: every Deployment starts with an init
+// container "migrate" running the main container's image with --migrate_only
+// (or STEWARD_MIGRATE_ONLY=true), with the same settings, mounts and security
+// context, and the main container does not carry the flag.
+function migrateProblems(d) {
+  const p = [];
+  const pod = d.spec?.template?.spec ?? {};
+  const main = (pod.containers ?? [])[0];
+  if (!main) return ["no main container"];
+  const inits = pod.initContainers ?? [];
+  const m = inits.find((c) => c.name === "migrate");
+  if (!m) return [`no init container "migrate" (init containers: ${inits.map((c) => c.name).join(", ") || "none"})`];
+  if (inits[0] !== m) p.push('"migrate" is not the first init container');
+  const flagged = (c) => [...(c.command ?? []), ...(c.args ?? [])].some((a) => a === "--migrate_only" || a === "--migrate_only=true") ||
+    (c.env ?? []).some((e) => e.name === "STEWARD_MIGRATE_ONLY" && e.value === "true");
+  if (!flagged(m)) p.push("migrate: neither --migrate_only nor STEWARD_MIGRATE_ONLY=true");
+  if (flagged(main)) p.push(`main container ${main.name} runs with --migrate_only`);
+  if (m.image !== main.image) p.push(`migrate: image ${m.image}, expected the main container's ${main.image}`);
+  if (!isDeepStrictEqual(m.command, main.command)) p.push("migrate: command differs from the main container's");
+  const same = (field) => isDeepStrictEqual(m[field] ?? [], main[field] ?? []);
+  const mainEnv = (main.env ?? []).filter((e) => e.name !== "STEWARD_MIGRATE_ONLY");
+  const initEnv = (m.env ?? []).filter((e) => e.name !== "STEWARD_MIGRATE_ONLY");
+  if (!same("envFrom")) p.push("migrate: envFrom differs from the main container's");
+  if (!isDeepStrictEqual(initEnv, mainEnv)) p.push("migrate: env differs from the main container's");
+  if (!same("volumeMounts")) p.push("migrate: volumeMounts differ from the main container's");
+  if (!isDeepStrictEqual(m.securityContext, main.securityContext)) p.push("migrate: securityContext differs from the main container's");
+  for (const probe of ["startupProbe", "readinessProbe", "livenessProbe"]) {
+    if (m[probe]) p.push(`migrate: has a ${probe} (init containers run to completion)`);
+  }
+  if (m.restartPolicy) p.push("migrate: restartPolicy set (a sidecar would never finish before the main container starts)");
   return p;
 }
 
@@ -294,6 +329,9 @@ for (const { name: overlay, file } of renders) {
 
   for (const d of objects.filter((o) => o.kind === "Deployment" || o.kind === "StatefulSet")) {
     check(`${overlay}: ${d.kind}/${d.metadata.name} security settings`, deploymentProblems(d, objects));
+    if (d.kind === "Deployment") {
+      check(`${overlay}: Deployment/${d.metadata.name} runs the migrations in init container migrate`, migrateProblems(d));
+    }
   }
   for (const svc of Object.keys(SERVICES)) {
     const name = `steward-${svc}`;

@@ -4,8 +4,21 @@
 //   steward-traffic --tickets=127.0.0.1:P --communication=127.0.0.1:P
 //                   --training=127.0.0.1:P --kpi=127.0.0.1:P
 //                   [--rounds=2] [--pause_ms=1500] [--community=harbour-view]
+//                   [--breach_target_s=2]
+//
+// First, an SLA policy row for the community (ListSlaPolicies, then
+// CreateSlaPolicy, or UpdateSlaPolicy with the etag read when the community
+// already has a row): emergency household repairs get a first-response target
+// of --breach_target_s natural seconds; their other targets are copied from
+// the company row. The row goes through the service's own validation.
 //
 // Each round, in the community:
+//   breach:   an emergency household repair registered at the start of the
+//             round, assigned and responded to once its first-response due
+//             time has passed (after the rest of the round): a real breach,
+//             so steward_ticket_sla_total{outcome="breached"} exists after
+//             the first round and increases in the next. The ticket must come
+//             back with the row's due time and its clock BREACHED.
 //   tickets:  a household repair taken through assign, respond, start work,
 //             resolve, a satisfied callback and close (first_response,
 //             on_site, resolution and callback clocks stop); a complaint
@@ -19,13 +32,15 @@
 //             and a List that succeed, an invalid Create and an unknown Get;
 //             kpi also a duplicate scorecard (ALREADY_EXISTS).
 // Rounds are separated by --pause_ms so a scraper sees the counters born in
-// the first round increase in the next (rate() needs two samples).
+// the first round increase in the next (rate() needs two samples); a round
+// lasts at least the breach target.
 //
 // Prints what it did per service; exits 1 when a call meant to succeed
 // failed, or one meant to fail succeeded, 2 on bad arguments.
 #include <grpcpp/grpcpp.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <map>
@@ -96,8 +111,118 @@ class Tickets {
   Tickets(std::shared_ptr<grpc::Channel> channel, std::string community,
           std::string prefix)
       : stub_(tk::TicketService::NewStub(channel)),
+        community_(community),
         parent_("communities/" + community),
         prefix_(std::move(prefix)) {}
+
+  // The community's row for emergency household repairs: first response
+  // within `target_s` natural seconds, the other targets as the company row.
+  bool EnsureBreachPolicy(int target_s) {
+    breach_target_s_ = target_s;
+    tk::ListSlaPoliciesResponse all;
+    if (!Want("tickets", "ListSlaPolicies",
+              stub_->ListSlaPolicies(Ctx().get(), {}, &all))) {
+      return false;
+    }
+    const tk::SlaPolicy* company = nullptr;
+    const tk::SlaPolicy* existing = nullptr;
+    for (const tk::SlaPolicy& p : all.policies()) {
+      if (p.kind() != tk::TICKET_KIND_HOUSEHOLD_REPAIR ||
+          p.priority() != tk::PRIORITY_EMERGENCY) {
+        continue;
+      }
+      if (p.community().empty()) company = &p;
+      if (p.community() == community_) existing = &p;
+    }
+    tk::SlaPolicy row;
+    if (company != nullptr) row = *company;
+    row.clear_name();
+    row.clear_etag();
+    row.set_kind(tk::TICKET_KIND_HOUSEHOLD_REPAIR);
+    row.set_priority(tk::PRIORITY_EMERGENCY);
+    row.set_community(community_);
+    auto* targets = row.mutable_targets();
+    targets->erase(std::remove_if(targets->begin(), targets->end(),
+                                  [](const tk::SlaPolicy::Target& x) {
+                                    return x.target() == tk::SLA_TARGET_FIRST_RESPONSE;
+                                  }),
+                   targets->end());
+    tk::SlaPolicy::Target* first = row.add_targets();
+    first->set_target(tk::SLA_TARGET_FIRST_RESPONSE);
+    first->set_clock(tk::SlaPolicy::Target::CLOCK_NATURAL);
+    first->mutable_duration()->set_seconds(target_s);
+
+    tk::SlaPolicy saved;
+    if (existing != nullptr) {
+      tk::UpdateSlaPolicyRequest update;
+      *update.mutable_policy() = row;
+      update.mutable_policy()->set_name(existing->name());
+      update.mutable_policy()->set_etag(existing->etag());
+      if (!Want("tickets", "UpdateSlaPolicy",
+                stub_->UpdateSlaPolicy(Ctx().get(), update, &saved))) {
+        return false;
+      }
+    } else {
+      tk::CreateSlaPolicyRequest create;
+      create.set_policy_id(
+          ("traffic-" + community_ + "-household-repair-emergency").substr(0, 64));
+      *create.mutable_policy() = row;
+      if (!Want("tickets", "CreateSlaPolicy",
+                stub_->CreateSlaPolicy(Ctx().get(), create, &saved))) {
+        return false;
+      }
+    }
+    std::printf("steward-traffic: SLA policy %s %s (etag %s): %s emergency "
+                "household repairs, first response within %d s\n",
+                saved.name().c_str(), existing != nullptr ? "updated" : "created",
+                saved.etag().c_str(), community_.c_str(), target_s);
+    return true;
+  }
+
+  // Registers this round's emergency household repair; its first-response
+  // clock runs out while the rest of the round goes on.
+  void StartBreach() {
+    breach_ = tk::Ticket();
+    tk::Ticket t;
+    if (!Create(tk::TICKET_KIND_HOUSEHOLD_REPAIR, tk::PRIORITY_EMERGENCY,
+                "breach", &t)) {
+      return;
+    }
+    const tk::SlaClock* clock = FirstResponse(t);
+    if (clock == nullptr || clock->state() != tk::SlaClock::STATE_RUNNING ||
+        clock->due_time().seconds() - t.create_time().seconds() > breach_target_s_ + 1) {
+      ++tallies["tickets"].unexpected;
+      std::fprintf(stderr, "steward-traffic: tickets %s: no running first-response "
+                   "clock due within %d s (policy %s)\n",
+                   t.name().c_str(), breach_target_s_, t.sla_policy().c_str());
+      return;
+    }
+    breach_ = t;
+  }
+
+  // Waits past the due time, then assigns and responds: the clock stops
+  // BREACHED.
+  void FinishBreach() {
+    if (breach_.name().empty()) return;
+    tk::Ticket t = breach_;
+    const tk::SlaClock* clock = FirstResponse(t);
+    const auto due = std::chrono::system_clock::time_point(
+        std::chrono::seconds(clock->due_time().seconds()) +
+        std::chrono::nanoseconds(clock->due_time().nanos()));
+    std::this_thread::sleep_until(due + std::chrono::milliseconds(500));
+    auto assign = On<tk::AssignTicketRequest>(t, "assign");
+    assign.set_assignee("fitter-wang");
+    if (!Step(&tk::TicketService::Stub::AssignTicket, assign, &t, "AssignTicket")) return;
+    if (!Step(&tk::TicketService::Stub::RespondTicket,
+              On<tk::RespondTicketRequest>(t, "respond"), &t, "RespondTicket")) return;
+    clock = FirstResponse(t);
+    if (clock == nullptr || clock->state() != tk::SlaClock::STATE_BREACHED) {
+      ++tallies["tickets"].unexpected;
+      std::fprintf(stderr, "steward-traffic: tickets %s: first response not "
+                   "recorded as breached (state %d)\n", t.name().c_str(),
+                   clock == nullptr ? -1 : static_cast<int>(clock->state()));
+    }
+  }
 
   void Round() {
     Repair();
@@ -148,6 +273,13 @@ class Tickets {
   }
 
  private:
+  static const tk::SlaClock* FirstResponse(const tk::Ticket& t) {
+    for (const tk::SlaClock& c : t.sla_clocks()) {
+      if (c.target() == tk::SLA_TARGET_FIRST_RESPONSE) return &c;
+    }
+    return nullptr;
+  }
+
   std::string Id(const std::string& step) {
     return prefix_ + "-" + std::to_string(round_) + "-" + step;
   }
@@ -248,8 +380,11 @@ class Tickets {
 
  private:
   std::unique_ptr<tk::TicketService::Stub> stub_;
+  std::string community_;
   std::string parent_;
   std::string prefix_;
+  int breach_target_s_ = 2;
+  tk::Ticket breach_;
 };
 
 void Communication(cm::CommunicationService::Stub& stub, const std::string& parent,
@@ -351,14 +486,15 @@ std::shared_ptr<grpc::Channel> Dial(const std::string& target) {
 int main(int argc, char** argv) {
   std::map<std::string, std::string> flags = {{"rounds", "2"},
                                               {"pause_ms", "1500"},
-                                              {"community", "harbour-view"}};
+                                              {"community", "harbour-view"},
+                                              {"breach_target_s", "2"}};
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     const auto eq = arg.find('=');
     if (arg.rfind("--", 0) != 0 || eq == std::string::npos) {
       std::fprintf(stderr, "usage: %s --tickets=H:P --communication=H:P "
                    "--training=H:P --kpi=H:P [--rounds=2] [--pause_ms=1500] "
-                   "[--community=harbour-view]\n", argv[0]);
+                   "[--community=harbour-view] [--breach_target_s=2]\n", argv[0]);
       return 2;
     }
     flags[arg.substr(2, eq - 2)] = arg.substr(eq + 1);
@@ -371,8 +507,11 @@ int main(int argc, char** argv) {
   }
   const int rounds = std::stoi(flags["rounds"]);
   const int pause_ms = std::stoi(flags["pause_ms"]);
-  if (rounds < 1 || rounds > 100 || pause_ms < 0 || pause_ms > 60000) {
-    std::fprintf(stderr, "steward-traffic: rounds 1..100, pause_ms 0..60000\n");
+  const int breach_target_s = std::stoi(flags["breach_target_s"]);
+  if (rounds < 1 || rounds > 100 || pause_ms < 0 || pause_ms > 60000 ||
+      breach_target_s < 1 || breach_target_s > 60) {
+    std::fprintf(stderr, "steward-traffic: rounds 1..100, pause_ms 0..60000, "
+                 "breach_target_s 1..60\n");
     return 2;
   }
   const std::string parent = "communities/" + flags["community"];
@@ -383,14 +522,17 @@ int main(int argc, char** argv) {
   auto communication = cm::CommunicationService::NewStub(Dial(flags["communication"]));
   auto training = tr::TrainingService::NewStub(Dial(flags["training"]));
   auto kpi = kp::KpiService::NewStub(Dial(flags["kpi"]));
+  const bool breach = tickets.EnsureBreachPolicy(breach_target_s);
   for (int round = 0; round < rounds; ++round) {
     if (round > 0) std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms));
     tickets.round_ = round;
     const std::string id = prefix + "-" + std::to_string(round);
+    if (breach) tickets.StartBreach();
     tickets.Round();
     Communication(*communication, parent, id);
     Training(*training, parent, id);
     Kpi(*kpi, parent, id);
+    if (breach) tickets.FinishBreach();
   }
   int unexpected = 0;
   for (const auto& [service, t] : tallies) {

@@ -466,6 +466,26 @@ TEST_F(TicketsStorageTest, SavedPolicyRecomputesOpenTicketsClocks) {
   EXPECT_EQ(updated->version, 2);
 }
 
+TEST_F(TicketsStorageTest, ReplacedHolidayTableReachesOtherReplicas) {
+  ASSERT_TRUE(replica_->desk->Register(Inquiry("hol"), "h-1", "fp-1").ok());
+  const std::string text =
+      "year 2027\n2027-02-06..2027-02-12 holiday Spring Festival\n";
+  auto replaced = replica_->desk->ReplaceHolidayTable(text);
+  ASSERT_TRUE(replaced.ok()) << replaced.status();
+  std::unique_ptr<Replica> other = NewReplica();
+  ASSERT_NE(other, nullptr);
+  EXPECT_NE(other->desk->Calendar()->fingerprint(),
+            replaced->calendar->fingerprint());
+  ASSERT_TRUE(other->desk->LoadPolicies().ok());
+  EXPECT_EQ(other->desk->Calendar()->fingerprint(),
+            replaced->calendar->fingerprint());
+  EXPECT_EQ(other->desk->Holidays().text, text);
+  // Every open ticket was marked for recomputation.
+  auto recomputed = other->desk->RecomputeMarked(100);
+  ASSERT_TRUE(recomputed.ok()) << recomputed.status();
+  EXPECT_GE(*recomputed, 1);
+}
+
 TEST_F(TicketsStorageTest, BacklogGaugesCountOpenAndAtRiskTickets) {
   for (int i = 0; i < 3; ++i) {
     ASSERT_TRUE(replica_->desk

@@ -223,6 +223,32 @@ grpc::Status TicketGrpcService::UpdateSlaPolicy(
   return grpc::Status::OK;
 }
 
+namespace {
+
+void ToProto(const TicketDesk::HolidayTableInfo& info, v1::HolidayTable* out) {
+  out->set_content(info.text);
+  out->set_calendar_version(info.calendar->fingerprint());
+  for (int year : info.calendar->holidays().years()) out->add_years(year);
+}
+
+}  // namespace
+
+grpc::Status TicketGrpcService::GetHolidayTable(
+    grpc::ServerContext* context, const v1::GetHolidayTableRequest* request,
+    v1::HolidayTable* response) {
+  ToProto(desk_.Holidays(), response);
+  return grpc::Status::OK;
+}
+
+grpc::Status TicketGrpcService::ReplaceHolidayTable(
+    grpc::ServerContext* context, const v1::ReplaceHolidayTableRequest* request,
+    v1::HolidayTable* response) {
+  auto info = desk_.ReplaceHolidayTable(request->content());
+  if (!info.ok()) return ToGrpcStatus(info.status());
+  ToProto(*info, response);
+  return grpc::Status::OK;
+}
+
 grpc::Status TicketGrpcService::GetComplaintStockTake(
     grpc::ServerContext* context,
     const v1::GetComplaintStockTakeRequest* request,

@@ -98,6 +98,13 @@ class TicketGrpcService final : public v1::TicketService::Service {
   grpc::Status UpdateSlaPolicy(grpc::ServerContext* context,
                                const v1::UpdateSlaPolicyRequest* request,
                                v1::SlaPolicy* response) override;
+  grpc::Status GetHolidayTable(grpc::ServerContext* context,
+                               const v1::GetHolidayTableRequest* request,
+                               v1::HolidayTable* response) override;
+  grpc::Status ReplaceHolidayTable(
+      grpc::ServerContext* context,
+      const v1::ReplaceHolidayTableRequest* request,
+      v1::HolidayTable* response) override;
   grpc::Status GetComplaintStockTake(
       grpc::ServerContext* context,
       const v1::GetComplaintStockTakeRequest* request,

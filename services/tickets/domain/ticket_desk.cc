@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "common/calendar/holiday_table.h"
 #include "common/rpc/errors.h"
 #include "common/util/status_macros.h"
 
@@ -69,7 +70,30 @@ TicketDesk::TicketDesk(TicketRepository& repository, Clock clock,
       clock_(std::move(clock)),
       rules_(std::move(rules)),
       policies_(std::make_shared<const std::vector<SlaPolicy>>(
-          rules_.policies)) {}
+          rules_.policies)),
+      calendar_(std::make_shared<const calendar::BusinessCalendar>(
+          rules_.calendar)) {}
+
+std::shared_ptr<const calendar::BusinessCalendar> TicketDesk::Calendar() const {
+  absl::MutexLock lock(&policies_mu_);
+  return calendar_;
+}
+
+TicketDesk::HolidayTableInfo TicketDesk::Holidays() const {
+  absl::MutexLock lock(&policies_mu_);
+  return {holiday_text_, calendar_};
+}
+
+absl::StatusOr<TicketDesk::HolidayTableInfo> TicketDesk::ReplaceHolidayTable(
+    const std::string& text) {
+  auto table = calendar::ParseHolidayTable(text);
+  if (!table.ok()) {
+    return rpc::InvalidField("content", table.status().message());
+  }
+  STEWARD_RETURN_IF_ERROR(repository_.SaveHolidayTable(text));
+  STEWARD_RETURN_IF_ERROR(LoadPolicies());
+  return Holidays();
+}
 
 SlaPolicy TicketDesk::PolicyFor(const Ticket& ticket) const {
   std::shared_ptr<const std::vector<SlaPolicy>> policies;
@@ -99,8 +123,26 @@ absl::Status TicketDesk::LoadPolicies() {
   STEWARD_ASSIGN_OR_RETURN(std::vector<SlaPolicy> stored,
                            repository_.ListPolicies());
   auto loaded = std::make_shared<const std::vector<SlaPolicy>>(std::move(stored));
+  STEWARD_ASSIGN_OR_RETURN(std::optional<std::string> text,
+                           repository_.GetHolidayTable());
+  std::shared_ptr<const calendar::BusinessCalendar> rebuilt;
+  if (text.has_value()) {
+    auto table = calendar::ParseHolidayTable(*text);
+    if (!table.ok()) return table.status();  // stored only after parsing
+    STEWARD_ASSIGN_OR_RETURN(
+        calendar::BusinessCalendar calendar,
+        calendar::BusinessCalendar::Create(rules_.calendar.time_zone(),
+                                           rules_.calendar.hours(),
+                                           *std::move(table)));
+    rebuilt = std::make_shared<const calendar::BusinessCalendar>(
+        std::move(calendar));
+  }
   absl::MutexLock lock(&policies_mu_);
   policies_ = std::move(loaded);
+  if (rebuilt != nullptr) {
+    calendar_ = std::move(rebuilt);
+    holiday_text_ = *std::move(text);
+  }
   return absl::OkStatus();
 }
 
@@ -119,7 +161,7 @@ absl::StatusOr<int> TicketDesk::RecomputeMarked(int limit) {
   return repository_.RecomputeMarked(
       [&](const Ticket& ticket) -> std::optional<TicketDeadlines> {
         Recomputed r =
-            RecomputeDeadlines(ticket, PolicyFor(ticket), rules_.calendar, now);
+            RecomputeDeadlines(ticket, PolicyFor(ticket), *Calendar(), now);
         if (r.outcome != RecomputeOutcome::kRecomputed) return std::nullopt;
         return r.deadlines;
       },
@@ -128,7 +170,7 @@ absl::StatusOr<int> TicketDesk::RecomputeMarked(int limit) {
 
 TicketDeadlines TicketDesk::DeadlinesOf(const Ticket& ticket,
                                         absl::Time now) const {
-  return ComputeDeadlines(ticket, PolicyFor(ticket), rules_.calendar, now);
+  return ComputeDeadlines(ticket, PolicyFor(ticket), *Calendar(), now);
 }
 
 TicketView TicketDesk::View(const Ticket& ticket) const {
@@ -247,7 +289,7 @@ absl::StatusOr<std::vector<StockTakeEntry>> TicketDesk::StockTake(
     const std::string& community, absl::CivilDay date) {
   constexpr int kMaxStockTake = 2000;
   const absl::Time now = clock_();
-  const absl::TimeZone& zone = rules_.calendar.time_zone();
+  const absl::TimeZone zone = Calendar()->time_zone();
   if (date > absl::ToCivilDay(now, zone)) {
     return rpc::InvalidField("date", "must not be after today");
   }
@@ -275,7 +317,7 @@ absl::StatusOr<std::vector<TicketEvent>> TicketDesk::FireWarrantyReminders(
     int limit) {
   const absl::Time now = clock_();
   const absl::CivilDay today =
-      absl::ToCivilDay(now, rules_.calendar.time_zone());
+      absl::ToCivilDay(now, Calendar()->time_zone());
   return repository_.FireWarrantyReminders(
       today + rules_.warranty_reminder_days, now, limit);
 }

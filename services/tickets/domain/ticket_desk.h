@@ -138,10 +138,25 @@ class TicketDesk {
   // while it is in use).
   SlaPolicy PolicyFor(const Ticket& ticket) const;
 
-  // SLA policies as data. LoadPolicies seeds the defaults the first time and
-  // reads the stored rows (call once before serving; the engine calls it
-  // again so rows saved by other replicas take effect).
+  // SLA policies and the statutory holiday table as data. LoadPolicies seeds
+  // the default rows the first time, reads the stored rows and, when one has
+  // been stored, the holiday table (call once before serving; the engine
+  // calls it again so changes saved by other replicas take effect).
   absl::Status LoadPolicies();
+
+  // The business calendar in force (a snapshot).
+  std::shared_ptr<const calendar::BusinessCalendar> Calendar() const;
+  // The holiday table's text as stored (or "" while the shipped file is in
+  // force) and the calendar in force.
+  struct HolidayTableInfo {
+    std::string text;
+    std::shared_ptr<const calendar::BusinessCalendar> calendar;
+  };
+  HolidayTableInfo Holidays() const;
+  // Replaces China's statutory holiday table (e.g. when next year's schedule
+  // is announced): INVALID_ARGUMENT naming the line for a malformed table.
+  // Every open ticket's deadlines are then recomputed (RecomputeMarked).
+  absl::StatusOr<HolidayTableInfo> ReplaceHolidayTable(const std::string& text);
   std::vector<SlaPolicy> Policies() const;
   // Creates (`expected_version` nullopt) or replaces a row; INVALID_ARGUMENT
   // naming the field for a bad row, FAILED_PRECONDITION when replacing a
@@ -168,6 +183,10 @@ class TicketDesk {
   // Starts as rules_.policies; replaced wholesale by LoadPolicies.
   std::shared_ptr<const std::vector<SlaPolicy>> policies_
       ABSL_GUARDED_BY(policies_mu_);
+  // Starts as rules_.calendar; rebuilt when a holiday table is stored.
+  std::shared_ptr<const calendar::BusinessCalendar> calendar_
+      ABSL_GUARDED_BY(policies_mu_);
+  std::string holiday_text_ ABSL_GUARDED_BY(policies_mu_);
   TicketObserver* observer_ = nullptr;
 };
 

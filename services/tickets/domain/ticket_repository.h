@@ -187,6 +187,12 @@ class TicketRepository {
           recompute,
       absl::Time now, int limit) = 0;
 
+  // The statutory holiday table's text as last stored (nullopt: never
+  // stored, the shipped file is in force). Saving replaces it and marks
+  // every open ticket for recomputation, in one transaction.
+  virtual absl::StatusOr<std::optional<std::string>> GetHolidayTable() = 0;
+  virtual absl::Status SaveHolidayTable(const std::string& text) = 0;
+
   // Open (not closed or cancelled) tickets by kind, priority and state.
   virtual absl::StatusOr<std::vector<OpenCount>> CountOpen() = 0;
   // Running clocks that were warned but have not breached, by target.

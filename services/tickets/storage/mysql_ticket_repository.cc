@@ -869,6 +869,33 @@ absl::StatusOr<int> MysqlTicketRepository::RecomputeMarked(
   return done;
 }
 
+absl::StatusOr<std::optional<std::string>>
+MysqlTicketRepository::GetHolidayTable() {
+  std::optional<std::string> text;
+  absl::Status status = policies_.Run([&](db::Connection& conn) {
+    std::unique_ptr<sql::ResultSet> row(
+        conn.Prepare(sql_text::kGetHolidayTable).executeQuery());
+    text.reset();
+    if (row->next()) text = std::string(row->getString(1));
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return text;
+}
+
+absl::Status MysqlTicketRepository::SaveHolidayTable(const std::string& text) {
+  return policies_.Run([&](db::Connection& conn) {
+    db::Transaction transaction(conn);
+    sql::PreparedStatement& save = conn.Prepare(sql_text::kSaveHolidayTable);
+    save.setString(1, text);
+    save.setDateTime(2, db::ToSqlDateTime(absl::Now()));
+    save.executeUpdate();
+    conn.Prepare(sql_text::kMarkAllOpenForRecompute).executeUpdate();
+    transaction.Commit();
+    return absl::OkStatus();
+  });
+}
+
 absl::StatusOr<std::vector<OpenCount>> MysqlTicketRepository::CountOpen() {
   std::vector<OpenCount> counts;
   absl::Status status = count_.Run([&](db::Connection& conn) {

@@ -58,6 +58,8 @@ class MysqlTicketRepository : public TicketRepository {
       const std::function<std::optional<TicketDeadlines>(const Ticket&)>&
           recompute,
       absl::Time now, int limit) override;
+  absl::StatusOr<std::optional<std::string>> GetHolidayTable() override;
+  absl::Status SaveHolidayTable(const std::string& text) override;
   absl::StatusOr<std::vector<OpenCount>> CountOpen() override;
   absl::StatusOr<std::map<SlaTarget, int64_t>> CountAtRisk() override;
 

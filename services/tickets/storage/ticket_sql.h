@@ -237,6 +237,17 @@ inline constexpr char kStoreRecomputed[] =
     "UPDATE tickets SET sla_stale = 0, sla_policy_id = ?,"
     " sla_policy_version = ?, calendar_version = ? WHERE id = ?";
 
+inline constexpr char kGetHolidayTable[] =
+    "SELECT content FROM holiday_tables WHERE id = 1";
+
+inline constexpr char kSaveHolidayTable[] =
+    "INSERT INTO holiday_tables (id, content, update_time) VALUES (1, ?, ?)"
+    " ON DUPLICATE KEY UPDATE content = VALUES(content),"
+    " update_time = VALUES(update_time)";
+
+inline constexpr char kMarkAllOpenForRecompute[] =
+    "UPDATE tickets SET sla_stale = 1 WHERE state NOT IN (8, 9)";
+
 }  // namespace steward::tickets::sql_text
 
 #endif  // STEWARD_SERVICES_TICKETS_STORAGE_TICKET_SQL_H_

@@ -306,6 +306,18 @@ class FakeTicketRepository : public TicketRepository {
     return done;
   }
 
+  absl::StatusOr<std::optional<std::string>> GetHolidayTable() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    return holiday_table_;
+  }
+
+  absl::Status SaveHolidayTable(const std::string& text) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    holiday_table_ = text;
+    for (auto& [id, s] : tickets_) s.marked = IsOpen(s.ticket.state);
+    return absl::OkStatus();
+  }
+
   // The deadlines last stored for ticket `id` (test introspection).
   TicketDeadlines StoredDeadlines(int64_t id) {
     std::lock_guard<std::mutex> lock(mu_);
@@ -424,6 +436,7 @@ class FakeTicketRepository : public TicketRepository {
   std::map<int64_t, Stored> tickets_;
   std::vector<TicketEvent> events_;
   std::map<std::string, SlaPolicy> policies_;
+  std::optional<std::string> holiday_table_;
   // (community, request_id) of creates -> (ticket id, fingerprint).
   std::map<std::pair<std::string, std::string>, std::pair<int64_t, std::string>>
       creates_;

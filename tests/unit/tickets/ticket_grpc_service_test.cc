@@ -975,3 +975,51 @@ TEST_F(TicketGrpcServiceTest, SlaPoliciesAreDataAndAChangeMovesOpenDeadlines) {
 
 }  // namespace
 }  // namespace steward::tickets
+
+namespace steward::tickets {
+namespace {
+
+TEST_F(TicketGrpcServiceTest, ReplacingTheHolidayTableMovesOpenWorkingDeadlines) {
+  // Resolved at 17:50 on Friday 9 October 2026: the 1-working-day callback
+  // falls due on Saturday 10 October, a make-up working day (调休).
+  now_ = At(2026, 10, 9, 17, 0);
+  v1::Ticket t = MustCreate(RepairRequest("h"));
+  const int64_t id = std::stoll(t.name().substr(t.name().rfind('/') + 1));
+  t = Must(&TicketGrpcService::RespondTicket, On<v1::RespondTicketRequest>(t, "h1"));
+  now_ = At(2026, 10, 9, 17, 50);
+  auto resolve = On<v1::ResolveTicketRequest>(t, "h2");
+  resolve.set_resolution("Replaced the seal");
+  Must(&TicketGrpcService::ResolveTicket, resolve);
+  auto callback_due = [&] {
+    return repository_.StoredDeadlines(id).Find(SlaTarget::kCallback)->due;
+  };
+  EXPECT_EQ(callback_due(), At(2026, 10, 10, 17, 50));
+
+  // A table without that make-up day (as if the State Council had not
+  // announced it) moves the open ticket's callback to Monday.
+  v1::ReplaceHolidayTableRequest replace;
+  replace.set_content(
+      "year 2026\n2026-10-01..2026-10-07 holiday National Day\n");
+  v1::HolidayTable table;
+  ASSERT_TRUE(Call(&TicketGrpcService::ReplaceHolidayTable, replace, &table).ok());
+  EXPECT_EQ(table.years_size(), 1);
+  ASSERT_GE(*desk_.RecomputeMarked(100), 1);
+  EXPECT_EQ(callback_due(), At(2026, 10, 12, 17, 50));
+  v1::HolidayTable current;
+  ASSERT_TRUE(Call(&TicketGrpcService::GetHolidayTable,
+                   v1::GetHolidayTableRequest(), &current)
+                  .ok());
+  EXPECT_EQ(current.content(), replace.content());
+  EXPECT_EQ(current.calendar_version(), table.calendar_version());
+  EXPECT_EQ(MustGet(t.name()).calendar_version(), table.calendar_version());
+
+  // A malformed table is refused naming the field, and changes nothing.
+  replace.set_content("2026-13-01 holiday Nonsense\n");
+  EXPECT_EQ(ViolatedFields(Call(&TicketGrpcService::ReplaceHolidayTable,
+                                replace, &table)),
+            Fields{"content"});
+  EXPECT_EQ(desk_.Holidays().calendar->fingerprint(), current.calendar_version());
+}
+
+}  // namespace
+}  // namespace steward::tickets
