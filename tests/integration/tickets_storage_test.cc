@@ -300,6 +300,8 @@ TEST_F(TicketsStorageTest, ListFiltersByAssigneeDistrictTimeAndRisk) {
   };
   EXPECT_EQ(names({.district = "north"}), (std::vector<int64_t>{ids[1], ids[0]}));
   EXPECT_EQ(names({.assignee = "eng-9"}), std::vector<int64_t>{ids[1]});
+  EXPECT_EQ(names({.line = Line::kCustomerService}).size(), 5u);
+  EXPECT_TRUE(names({.line = Line::kGreening}).empty());
   EXPECT_EQ(names({.created_before = between}),
             (std::vector<int64_t>{ids[3], ids[2], ids[1], ids[0]}));
   EXPECT_EQ(names({.created_after = between}),

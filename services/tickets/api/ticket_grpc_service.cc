@@ -30,7 +30,7 @@ std::string FilterKey(const v1::ListTicketsRequest& request) {
       request.created_after().seconds(), ".", request.created_after().nanos(),
       "|", request.created_before().seconds(), ".",
       request.created_before().nanos(), "|", request.overdue_only(), "|",
-      request.at_risk_only());
+      request.at_risk_only(), "|", request.line());
 }
 
 }  // namespace

@@ -187,6 +187,7 @@ absl::StatusOr<TicketFilter> FilterFromRequest(
   filter.kind = OptionalEnum<TicketKind>(request.kind(), 6, "kind", errors);
   filter.priority =
       OptionalEnum<Priority>(request.priority(), 3, "priority", errors);
+  filter.line = OptionalEnum<Line>(request.line(), 5, "line", errors);
   CheckStaffId(request.assignee(), /*required=*/false, "assignee", errors);
   errors.Check(request.district().size() <= kMaxPersonIdChars, "district",
                "at most 64 characters");

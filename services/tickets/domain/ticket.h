@@ -200,6 +200,7 @@ struct TicketFilter {
   std::optional<TicketState> state;
   std::optional<TicketKind> kind;
   std::optional<Priority> priority;
+  std::optional<Line> line;
   std::string assignee;  // "" = any
   std::string district;  // "" = any
   std::optional<absl::Time> created_after;   // inclusive

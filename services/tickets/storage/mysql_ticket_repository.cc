@@ -573,21 +573,23 @@ absl::StatusOr<TicketPage> MysqlTicketRepository::List(
     select.setInt(4, state);
     select.setInt(5, kind);
     select.setInt(6, kind);
+    const int line = filter.line ? static_cast<int>(*filter.line) : 0;
     select.setInt(7, priority);
     select.setInt(8, priority);
-    select.setString(9, filter.assignee);
-    select.setString(10, filter.assignee);
-    select.setString(11, filter.district);
-    select.setString(12, filter.district);
-    select.setDateTime(
-        13,
-        db::ToSqlDateTime(filter.created_after.value_or(absl::InfinitePast())));
-    select.setDateTime(14, db::ToSqlDateTime(filter.created_before.value_or(
+    select.setInt(9, line);
+    select.setInt(10, line);
+    select.setString(11, filter.assignee);
+    select.setString(12, filter.assignee);
+    select.setString(13, filter.district);
+    select.setString(14, filter.district);
+    select.setDateTime(15, db::ToSqlDateTime(filter.created_after.value_or(
+                               absl::InfinitePast())));
+    select.setDateTime(16, db::ToSqlDateTime(filter.created_before.value_or(
                                absl::InfiniteFuture())));
-    select.setInt(15, filter.overdue_only ? 1 : 0);
-    select.setInt(16, filter.at_risk_only ? 1 : 0);
+    select.setInt(17, filter.overdue_only ? 1 : 0);
+    select.setInt(18, filter.at_risk_only ? 1 : 0);
     // One extra row tells whether another page follows.
-    select.setInt(17, limit + 1);
+    select.setInt(19, limit + 1);
     std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
     page.tickets.clear();
     while (rows->next()) page.tickets.push_back(ReadTicket(*rows));

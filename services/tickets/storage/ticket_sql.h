@@ -67,7 +67,7 @@ inline constexpr char kListTickets[] =
     " FROM tickets"
     " WHERE community_id = ? AND id < ?"
     " AND (? = 0 OR state = ?) AND (? = 0 OR kind = ?)"
-    " AND (? = 0 OR priority = ?)"
+    " AND (? = 0 OR priority = ?) AND (? = 0 OR line = ?)"
     " AND (? = '' OR assignee = ?) AND (? = '' OR district = ?)"
     " AND create_time >= ? AND create_time < ?"
     " AND (? = 0 OR EXISTS (SELECT 1 FROM sla_clocks c"

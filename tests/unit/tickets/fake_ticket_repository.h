@@ -156,6 +156,7 @@ class FakeTicketRepository : public TicketRepository {
       if (filter.state && t.state != *filter.state) continue;
       if (filter.kind && t.draft.kind != *filter.kind) continue;
       if (filter.priority && t.draft.priority != *filter.priority) continue;
+      if (filter.line && t.draft.line != *filter.line) continue;
       if (static_cast<int>(page.tickets.size()) == limit) {
         page.next_after_id = page.tickets.back().id;
         break;
