@@ -488,6 +488,29 @@ TEST_F(TicketsStorageTest, ReplacedHolidayTableReachesOtherReplicas) {
   EXPECT_GE(*recomputed, 1);
 }
 
+TEST_F(TicketsStorageTest, CommunityCalendarIsStoredAndReloaded) {
+  CommunityCalendar settings;
+  settings.community = "cal";
+  settings.time_zone = "Asia/Urumqi";
+  settings.hours.days[0] = {{8 * 60, 12 * 60}, {14 * 60, 18 * 60}};
+  settings.hours.days[5] = {{9 * 60, 12 * 60}};
+  settings.hours.makeup_day = std::vector<calendar::OfficeInterval>{{9 * 60, 17 * 60}};
+  auto saved = replica_->desk->SaveCommunityCalendar(settings);
+  ASSERT_TRUE(saved.ok()) << saved.status();
+  std::unique_ptr<Replica> other = NewReplica();
+  ASSERT_NE(other, nullptr);
+  ASSERT_TRUE(other->desk->LoadPolicies().ok());
+  auto loaded = other->desk->CalendarFor("cal");
+  EXPECT_EQ(loaded->fingerprint(), (*saved)->fingerprint());
+  EXPECT_EQ(loaded->time_zone().name(), "Asia/Urumqi");
+  EXPECT_EQ(loaded->hours().days[0], settings.hours.days[0]);
+  EXPECT_EQ(loaded->hours().days[5], settings.hours.days[5]);
+  EXPECT_TRUE(loaded->hours().days[6].empty());
+  EXPECT_EQ(loaded->hours().makeup_day, settings.hours.makeup_day);
+  EXPECT_NE(other->desk->CalendarFor("another")->fingerprint(),
+            loaded->fingerprint());
+}
+
 TEST_F(TicketsStorageTest, BacklogGaugesCountOpenAndAtRiskTickets) {
   for (int i = 0; i < 3; ++i) {
     ASSERT_TRUE(replica_->desk

@@ -6,6 +6,9 @@
 
 #include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_format.h"
 #include "common/rpc/errors.h"
 #include "common/rpc/grpc_status.h"
 #include "common/rpc/idempotency.h"
@@ -232,6 +235,115 @@ void ToProto(const TicketDesk::HolidayTableInfo& info, v1::HolidayTable* out) {
 }
 
 }  // namespace
+
+namespace {
+
+std::string FormatMinute(int minute) {
+  return absl::StrFormat("%02d:%02d", minute / 60, minute % 60);
+}
+
+// "HH:MM" (00:00..24:00) → minutes after midnight.
+std::optional<int> ParseMinute(absl::string_view text) {
+  int hours = 0, minutes = 0;
+  if (text.size() != 5 || text[2] != ':' ||
+      !absl::SimpleAtoi(text.substr(0, 2), &hours) ||
+      !absl::SimpleAtoi(text.substr(3, 2), &minutes) || minutes > 59 ||
+      hours * 60 + minutes > 24 * 60) {
+    return std::nullopt;
+  }
+  return hours * 60 + minutes;
+}
+
+void ToProto(const std::vector<calendar::OfficeInterval>& day,
+             v1::BusinessCalendar::Day* out) {
+  for (const calendar::OfficeInterval& i : day) {
+    auto* interval = out->add_intervals();
+    interval->set_open(FormatMinute(i.open_minute));
+    interval->set_close(FormatMinute(i.close_minute));
+  }
+}
+
+std::vector<calendar::OfficeInterval> FromProto(
+    const v1::BusinessCalendar::Day& day, const std::string& field,
+    rpc::FieldErrors& errors) {
+  std::vector<calendar::OfficeInterval> out;
+  for (int i = 0; i < day.intervals_size(); ++i) {
+    auto open = ParseMinute(day.intervals(i).open());
+    auto close = ParseMinute(day.intervals(i).close());
+    if (!open.has_value() || !close.has_value()) {
+      errors.Add(absl::StrCat(field, ".intervals[", i, "]"),
+                 "open and close are HH:MM");
+      continue;
+    }
+    out.push_back({*open, *close});
+  }
+  return out;
+}
+
+void ToProto(const std::string& community,
+             const calendar::BusinessCalendar& calendar,
+             v1::BusinessCalendar* out) {
+  out->set_name(absl::StrCat("communities/", community, "/businessCalendar"));
+  out->set_time_zone(calendar.time_zone().name());
+  for (const auto& day : calendar.hours().days) {
+    ToProto(day, out->add_weekly_hours());
+  }
+  if (calendar.hours().makeup_day.has_value()) {
+    ToProto(*calendar.hours().makeup_day, out->mutable_makeup_day_hours());
+  }
+  out->set_calendar_version(calendar.fingerprint());
+}
+
+absl::StatusOr<std::string> ParseCalendarName(absl::string_view name) {
+  absl::string_view rest = name;
+  if (!absl::ConsumeSuffix(&rest, "/businessCalendar")) {
+    return rpc::InvalidField("name",
+                             "must look like communities/{id}/businessCalendar");
+  }
+  return rpc::ParseCommunityParent(rest, "name");
+}
+
+}  // namespace
+
+grpc::Status TicketGrpcService::GetBusinessCalendar(
+    grpc::ServerContext* context, const v1::GetBusinessCalendarRequest* request,
+    v1::BusinessCalendar* response) {
+  auto community = ParseCalendarName(request->name());
+  if (!community.ok()) return ToGrpcStatus(community.status());
+  ToProto(*community, *desk_.CalendarFor(*community), response);
+  return grpc::Status::OK;
+}
+
+grpc::Status TicketGrpcService::UpdateBusinessCalendar(
+    grpc::ServerContext* context,
+    const v1::UpdateBusinessCalendarRequest* request,
+    v1::BusinessCalendar* response) {
+  const v1::BusinessCalendar& in = request->calendar();
+  rpc::FieldErrors errors;
+  auto community = ParseCalendarName(in.name());
+  if (!community.ok()) {
+    errors.Add("calendar.name", "must look like communities/{id}/businessCalendar");
+  }
+  errors.Check(in.weekly_hours_size() == 7, "calendar.weekly_hours",
+               "exactly seven days, Monday first");
+  CommunityCalendar settings;
+  settings.time_zone = in.time_zone();
+  for (int d = 0; d < in.weekly_hours_size() && d < 7; ++d) {
+    settings.hours.days[d] = FromProto(
+        in.weekly_hours(d), absl::StrCat("calendar.weekly_hours[", d, "]"),
+        errors);
+  }
+  if (in.has_makeup_day_hours()) {
+    settings.hours.makeup_day =
+        FromProto(in.makeup_day_hours(), "calendar.makeup_day_hours", errors);
+  }
+  if (!errors.empty()) return ToGrpcStatus(errors.ToStatus());
+  settings.community = *community;
+  auto saved = desk_.SaveCommunityCalendar(settings);
+  if (!saved.ok()) return ToGrpcStatus(saved.status());
+  ToProto(*community, **saved, response);
+  return grpc::Status::OK;
+}
 
 grpc::Status TicketGrpcService::GetHolidayTable(
     grpc::ServerContext* context, const v1::GetHolidayTableRequest* request,

@@ -98,6 +98,14 @@ class TicketGrpcService final : public v1::TicketService::Service {
   grpc::Status UpdateSlaPolicy(grpc::ServerContext* context,
                                const v1::UpdateSlaPolicyRequest* request,
                                v1::SlaPolicy* response) override;
+  grpc::Status GetBusinessCalendar(
+      grpc::ServerContext* context,
+      const v1::GetBusinessCalendarRequest* request,
+      v1::BusinessCalendar* response) override;
+  grpc::Status UpdateBusinessCalendar(
+      grpc::ServerContext* context,
+      const v1::UpdateBusinessCalendarRequest* request,
+      v1::BusinessCalendar* response) override;
   grpc::Status GetHolidayTable(grpc::ServerContext* context,
                                const v1::GetHolidayTableRequest* request,
                                v1::HolidayTable* response) override;

@@ -79,6 +79,29 @@ std::shared_ptr<const calendar::BusinessCalendar> TicketDesk::Calendar() const {
   return calendar_;
 }
 
+std::shared_ptr<const calendar::BusinessCalendar> TicketDesk::CalendarFor(
+    const std::string& community) const {
+  absl::MutexLock lock(&policies_mu_);
+  auto it = community_calendars_.find(community);
+  return it == community_calendars_.end() ? calendar_ : it->second;
+}
+
+absl::StatusOr<std::shared_ptr<const calendar::BusinessCalendar>>
+TicketDesk::SaveCommunityCalendar(const CommunityCalendar& settings) {
+  absl::TimeZone zone;
+  if (settings.time_zone.empty() ||
+      !absl::LoadTimeZone(settings.time_zone, &zone)) {
+    return rpc::InvalidField("calendar.time_zone",
+                             "an IANA time zone name, e.g. Asia/Shanghai");
+  }
+  if (absl::Status s = calendar::ValidateWeeklyHours(settings.hours); !s.ok()) {
+    return rpc::InvalidField("calendar.weekly_hours", s.message());
+  }
+  STEWARD_RETURN_IF_ERROR(repository_.SaveCommunityCalendar(settings));
+  STEWARD_RETURN_IF_ERROR(LoadPolicies());
+  return CalendarFor(settings.community);
+}
+
 TicketDesk::HolidayTableInfo TicketDesk::Holidays() const {
   absl::MutexLock lock(&policies_mu_);
   return {holiday_text_, calendar_};
@@ -137,12 +160,28 @@ absl::Status TicketDesk::LoadPolicies() {
     rebuilt = std::make_shared<const calendar::BusinessCalendar>(
         std::move(calendar));
   }
+  const calendar::BusinessCalendar& base =
+      rebuilt != nullptr ? *rebuilt : rules_.calendar;
+  STEWARD_ASSIGN_OR_RETURN(std::vector<CommunityCalendar> settings,
+                           repository_.ListCommunityCalendars());
+  std::map<std::string, std::shared_ptr<const calendar::BusinessCalendar>>
+      communities;
+  for (const CommunityCalendar& c : settings) {
+    absl::TimeZone zone;
+    if (!absl::LoadTimeZone(c.time_zone, &zone)) continue;  // validated on save
+    auto built =
+        calendar::BusinessCalendar::Create(zone, c.hours, base.holidays());
+    if (!built.ok()) continue;
+    communities[c.community] =
+        std::make_shared<const calendar::BusinessCalendar>(*std::move(built));
+  }
   absl::MutexLock lock(&policies_mu_);
   policies_ = std::move(loaded);
   if (rebuilt != nullptr) {
     calendar_ = std::move(rebuilt);
     holiday_text_ = *std::move(text);
   }
+  community_calendars_ = std::move(communities);
   return absl::OkStatus();
 }
 
@@ -161,7 +200,8 @@ absl::StatusOr<int> TicketDesk::RecomputeMarked(int limit) {
   return repository_.RecomputeMarked(
       [&](const Ticket& ticket) -> std::optional<TicketDeadlines> {
         Recomputed r =
-            RecomputeDeadlines(ticket, PolicyFor(ticket), *Calendar(), now);
+            RecomputeDeadlines(ticket, PolicyFor(ticket),
+                               *CalendarFor(ticket.draft.community), now);
         if (r.outcome != RecomputeOutcome::kRecomputed) return std::nullopt;
         return r.deadlines;
       },
@@ -170,7 +210,8 @@ absl::StatusOr<int> TicketDesk::RecomputeMarked(int limit) {
 
 TicketDeadlines TicketDesk::DeadlinesOf(const Ticket& ticket,
                                         absl::Time now) const {
-  return ComputeDeadlines(ticket, PolicyFor(ticket), *Calendar(), now);
+  return ComputeDeadlines(ticket, PolicyFor(ticket),
+                          *CalendarFor(ticket.draft.community), now);
 }
 
 TicketView TicketDesk::View(const Ticket& ticket) const {
@@ -289,7 +330,7 @@ absl::StatusOr<std::vector<StockTakeEntry>> TicketDesk::StockTake(
     const std::string& community, absl::CivilDay date) {
   constexpr int kMaxStockTake = 2000;
   const absl::Time now = clock_();
-  const absl::TimeZone zone = Calendar()->time_zone();
+  const absl::TimeZone zone = CalendarFor(community)->time_zone();
   if (date > absl::ToCivilDay(now, zone)) {
     return rpc::InvalidField("date", "must not be after today");
   }

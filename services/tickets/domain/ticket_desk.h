@@ -5,6 +5,7 @@
 #define STEWARD_SERVICES_TICKETS_DOMAIN_TICKET_DESK_H_
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -144,8 +145,17 @@ class TicketDesk {
   // calls it again so changes saved by other replicas take effect).
   absl::Status LoadPolicies();
 
-  // The business calendar in force (a snapshot).
+  // The company's business calendar in force (a snapshot).
   std::shared_ptr<const calendar::BusinessCalendar> Calendar() const;
+  // The calendar of `community`: its own time zone and office hours when it
+  // has saved them, else the company's; the holiday table is shared.
+  std::shared_ptr<const calendar::BusinessCalendar> CalendarFor(
+      const std::string& community) const;
+  // Saves a community's time zone and office hours: INVALID_ARGUMENT naming
+  // the field for an unknown zone or malformed hours. Its open tickets'
+  // deadlines are then recomputed (RecomputeMarked).
+  absl::StatusOr<std::shared_ptr<const calendar::BusinessCalendar>>
+  SaveCommunityCalendar(const CommunityCalendar& settings);
   // The holiday table's text as stored (or "" while the shipped file is in
   // force) and the calendar in force.
   struct HolidayTableInfo {
@@ -187,6 +197,8 @@ class TicketDesk {
   std::shared_ptr<const calendar::BusinessCalendar> calendar_
       ABSL_GUARDED_BY(policies_mu_);
   std::string holiday_text_ ABSL_GUARDED_BY(policies_mu_);
+  std::map<std::string, std::shared_ptr<const calendar::BusinessCalendar>>
+      community_calendars_ ABSL_GUARDED_BY(policies_mu_);
   TicketObserver* observer_ = nullptr;
 };
 

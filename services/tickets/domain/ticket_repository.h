@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "common/calendar/business_calendar.h"
 #include "services/tickets/domain/lifecycle.h"
 #include "services/tickets/domain/sla.h"
 #include "services/tickets/domain/ticket.h"
@@ -33,6 +34,14 @@ struct TicketChange {
 struct GroupComplaintRule {
   int households = 5;
   absl::Duration window = absl::Hours(24);
+};
+
+// A community's own business calendar settings (the statutory holiday table
+// is shared by all): its time zone and office hours.
+struct CommunityCalendar {
+  std::string community;
+  std::string time_zone;  // IANA name, e.g. "Asia/Shanghai"
+  calendar::WeeklyHours hours;
 };
 
 // What Create did.
@@ -192,6 +201,13 @@ class TicketRepository {
   // every open ticket for recomputation, in one transaction.
   virtual absl::StatusOr<std::optional<std::string>> GetHolidayTable() = 0;
   virtual absl::Status SaveHolidayTable(const std::string& text) = 0;
+
+  // Communities' own calendar settings; saving one replaces it and marks
+  // that community's open tickets for recomputation, in one transaction.
+  virtual absl::StatusOr<std::vector<CommunityCalendar>>
+  ListCommunityCalendars() = 0;
+  virtual absl::Status SaveCommunityCalendar(
+      const CommunityCalendar& settings) = 0;
 
   // Open (not closed or cancelled) tickets by kind, priority and state.
   virtual absl::StatusOr<std::vector<OpenCount>> CountOpen() = 0;

@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "common/db/fetch.h"
 #include "common/db/insert_once.h"
 #include "common/db/sql_values.h"
@@ -248,6 +249,50 @@ void MarkForRecompute(db::Connection& conn, TicketKind kind, Priority priority,
   mark.setString(3, community);
   mark.setString(4, community);
   mark.executeUpdate();
+}
+
+// Weekly hours as eight '|'-separated fields (Monday..Sunday, make-up days),
+// each a ','-separated list of "open-close" minutes; see V008.
+std::string FormatIntervals(const std::vector<calendar::OfficeInterval>& list) {
+  return absl::StrJoin(list, ",", [](std::string* out,
+                                     const calendar::OfficeInterval& i) {
+    absl::StrAppend(out, i.open_minute, "-", i.close_minute);
+  });
+}
+
+std::vector<calendar::OfficeInterval> ParseIntervals(absl::string_view text) {
+  std::vector<calendar::OfficeInterval> list;
+  for (absl::string_view item : absl::StrSplit(text, ',', absl::SkipEmpty())) {
+    std::pair<absl::string_view, absl::string_view> parts =
+        absl::StrSplit(item, absl::MaxSplits('-', 1));
+    calendar::OfficeInterval i;
+    if (absl::SimpleAtoi(parts.first, &i.open_minute) &&
+        absl::SimpleAtoi(parts.second, &i.close_minute)) {
+      list.push_back(i);
+    }
+  }
+  return list;
+}
+
+std::string FormatWeeklyHours(const calendar::WeeklyHours& hours) {
+  std::vector<std::string> fields;
+  for (const auto& day : hours.days) fields.push_back(FormatIntervals(day));
+  fields.push_back(hours.makeup_day.has_value()
+                       ? absl::StrCat("=", FormatIntervals(*hours.makeup_day))
+                       : "");
+  return absl::StrJoin(fields, "|");
+}
+
+calendar::WeeklyHours ParseWeeklyHours(absl::string_view text) {
+  calendar::WeeklyHours hours;
+  std::vector<absl::string_view> fields = absl::StrSplit(text, '|');
+  for (size_t d = 0; d < 7 && d < fields.size(); ++d) {
+    hours.days[d] = ParseIntervals(fields[d]);
+  }
+  if (fields.size() > 7 && absl::ConsumePrefix(&fields[7], "=")) {
+    hours.makeup_day = ParseIntervals(fields[7]);
+  }
+  return hours;
 }
 
 // --- Writers shared by Create and Mutate ----------------------------------
@@ -893,6 +938,45 @@ absl::Status MysqlTicketRepository::SaveHolidayTable(const std::string& text) {
     save.setDateTime(2, db::ToSqlDateTime(absl::Now()));
     save.executeUpdate();
     conn.Prepare(sql_text::kMarkAllOpenForRecompute).executeUpdate();
+    transaction.Commit();
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<std::vector<CommunityCalendar>>
+MysqlTicketRepository::ListCommunityCalendars() {
+  std::vector<CommunityCalendar> calendars;
+  absl::Status status = policies_.Run([&](db::Connection& conn) {
+    std::unique_ptr<sql::ResultSet> rows(
+        conn.Prepare(sql_text::kListCommunityCalendars).executeQuery());
+    calendars.clear();
+    while (rows->next()) {
+      calendars.push_back(
+          {.community = rows->getString(1),
+           .time_zone = rows->getString(2),
+           .hours = ParseWeeklyHours(std::string(rows->getString(3)))});
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return calendars;
+}
+
+absl::Status MysqlTicketRepository::SaveCommunityCalendar(
+    const CommunityCalendar& settings) {
+  return policies_.Run([&](db::Connection& conn) {
+    db::Transaction transaction(conn);
+    sql::PreparedStatement& save =
+        conn.Prepare(sql_text::kSaveCommunityCalendar);
+    save.setString(1, settings.community);
+    save.setString(2, settings.time_zone);
+    save.setString(3, FormatWeeklyHours(settings.hours));
+    save.setDateTime(4, db::ToSqlDateTime(absl::Now()));
+    save.executeUpdate();
+    sql::PreparedStatement& mark =
+        conn.Prepare(sql_text::kMarkCommunityForRecompute);
+    mark.setString(1, settings.community);
+    mark.executeUpdate();
     transaction.Commit();
     return absl::OkStatus();
   });

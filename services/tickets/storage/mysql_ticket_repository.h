@@ -60,6 +60,10 @@ class MysqlTicketRepository : public TicketRepository {
       absl::Time now, int limit) override;
   absl::StatusOr<std::optional<std::string>> GetHolidayTable() override;
   absl::Status SaveHolidayTable(const std::string& text) override;
+  absl::StatusOr<std::vector<CommunityCalendar>> ListCommunityCalendars()
+      override;
+  absl::Status SaveCommunityCalendar(
+      const CommunityCalendar& settings) override;
   absl::StatusOr<std::vector<OpenCount>> CountOpen() override;
   absl::StatusOr<std::map<SlaTarget, int64_t>> CountAtRisk() override;
 

@@ -248,6 +248,19 @@ inline constexpr char kSaveHolidayTable[] =
 inline constexpr char kMarkAllOpenForRecompute[] =
     "UPDATE tickets SET sla_stale = 1 WHERE state NOT IN (8, 9)";
 
+inline constexpr char kListCommunityCalendars[] =
+    "SELECT community_id, time_zone, weekly_hours FROM community_calendars";
+
+inline constexpr char kSaveCommunityCalendar[] =
+    "INSERT INTO community_calendars (community_id, time_zone, weekly_hours,"
+    " update_time) VALUES (?, ?, ?, ?) ON DUPLICATE KEY UPDATE"
+    " time_zone = VALUES(time_zone), weekly_hours = VALUES(weekly_hours),"
+    " update_time = VALUES(update_time)";
+
+inline constexpr char kMarkCommunityForRecompute[] =
+    "UPDATE tickets SET sla_stale = 1 WHERE community_id = ?"
+    " AND state NOT IN (8, 9)";
+
 }  // namespace steward::tickets::sql_text
 
 #endif  // STEWARD_SERVICES_TICKETS_STORAGE_TICKET_SQL_H_

@@ -319,6 +319,27 @@ class FakeTicketRepository : public TicketRepository {
     return absl::OkStatus();
   }
 
+  absl::StatusOr<std::vector<CommunityCalendar>> ListCommunityCalendars()
+      override {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::vector<CommunityCalendar> out;
+    for (const auto& [community, c] : calendars_) out.push_back(c);
+    return out;
+  }
+
+  absl::Status SaveCommunityCalendar(
+      const CommunityCalendar& settings) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    calendars_[settings.community] = settings;
+    for (auto& [id, s] : tickets_) {
+      if (s.ticket.draft.community == settings.community &&
+          IsOpen(s.ticket.state)) {
+        s.marked = true;
+      }
+    }
+    return absl::OkStatus();
+  }
+
   // The deadlines last stored for ticket `id` (test introspection).
   TicketDeadlines StoredDeadlines(int64_t id) {
     std::lock_guard<std::mutex> lock(mu_);
@@ -438,6 +459,7 @@ class FakeTicketRepository : public TicketRepository {
   std::vector<TicketEvent> events_;
   std::map<std::string, SlaPolicy> policies_;
   std::optional<std::string> holiday_table_;
+  std::map<std::string, CommunityCalendar> calendars_;
   // (community, request_id) of creates -> (ticket id, fingerprint).
   std::map<std::pair<std::string, std::string>, std::pair<int64_t, std::string>>
       creates_;

@@ -1023,3 +1023,65 @@ TEST_F(TicketGrpcServiceTest, ReplacingTheHolidayTableMovesOpenWorkingDeadlines)
 
 }  // namespace
 }  // namespace steward::tickets
+
+namespace steward::tickets {
+namespace {
+
+TEST_F(TicketGrpcServiceTest, ACommunityCalendarMovesItsWorkingTimeDeadlines) {
+  // A routine inquiry registered at 10:00 on Saturday 17 October 2026: the
+  // 30-minute working-time first response waits for Monday 09:30 under the
+  // company's Monday-to-Friday hours.
+  now_ = At(2026, 10, 17, 10, 0);
+  v1::CreateTicketRequest create = Request("cal");
+  create.mutable_ticket()->set_kind(v1::TICKET_KIND_INQUIRY);
+  const v1::Ticket t = MustCreate(create);
+  const int64_t id = std::stoll(t.name().substr(t.name().rfind('/') + 1));
+  auto first_due = [&] {
+    return repository_.StoredDeadlines(id).Find(SlaTarget::kFirstResponse)->due;
+  };
+  EXPECT_EQ(first_due(), At(2026, 10, 19, 9, 30));
+
+  v1::GetBusinessCalendarRequest get;
+  get.set_name("communities/harbour-view/businessCalendar");
+  v1::BusinessCalendar calendar;
+  ASSERT_TRUE(Call(&TicketGrpcService::GetBusinessCalendar, get, &calendar).ok());
+  ASSERT_EQ(calendar.weekly_hours_size(), 7);
+  EXPECT_EQ(calendar.weekly_hours(5).intervals_size(), 0);  // Saturday closed
+
+  // The community's centre is open every day, 08:00-20:00.
+  v1::UpdateBusinessCalendarRequest update;
+  v1::BusinessCalendar* c = update.mutable_calendar();
+  c->set_name("communities/harbour-view/businessCalendar");
+  c->set_time_zone("Asia/Shanghai");
+  for (int d = 0; d < 7; ++d) {
+    auto* interval = c->add_weekly_hours()->add_intervals();
+    interval->set_open("08:00");
+    interval->set_close("20:00");
+  }
+  v1::BusinessCalendar saved;
+  ASSERT_TRUE(
+      Call(&TicketGrpcService::UpdateBusinessCalendar, update, &saved).ok());
+  EXPECT_EQ(saved.weekly_hours(5).intervals(0).close(), "20:00");
+  EXPECT_NE(saved.calendar_version(), calendar.calendar_version());
+  ASSERT_EQ(*desk_.RecomputeMarked(100), 1);
+  EXPECT_EQ(first_due(), At(2026, 10, 17, 10, 30));
+  // Another community keeps the company calendar.
+  get.set_name("communities/elsewhere/businessCalendar");
+  v1::BusinessCalendar other;
+  ASSERT_TRUE(Call(&TicketGrpcService::GetBusinessCalendar, get, &other).ok());
+  EXPECT_EQ(other.calendar_version(), calendar.calendar_version());
+
+  // Bad settings name the field and change nothing.
+  c->set_time_zone("Mars/Olympus_Mons");
+  EXPECT_EQ(ViolatedFields(Call(&TicketGrpcService::UpdateBusinessCalendar,
+                                update, &saved)),
+            Fields{"calendar.time_zone"});
+  c->set_time_zone("Asia/Shanghai");
+  c->mutable_weekly_hours()->RemoveLast();
+  EXPECT_EQ(ViolatedFields(Call(&TicketGrpcService::UpdateBusinessCalendar,
+                                update, &saved)),
+            Fields{"calendar.weekly_hours"});
+}
+
+}  // namespace
+}  // namespace steward::tickets
