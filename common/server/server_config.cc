@@ -96,6 +96,17 @@ absl::Status Positive(absl::string_view flag, int64_t value) {
 
 }  // namespace
 
+absl::Status ApplyEnvironment(const std::vector<std::string>& flag_names) {
+  for (const std::string& name : flag_names) {
+    const char* value = std::getenv(EnvName(name).c_str());
+    if (value == nullptr) continue;
+    absl::Status s = SetFromString(name, value,
+                                   absl::StrCat("environment ", EnvName(name)));
+    if (!s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
 std::string DescribeSettings() {
   std::string out;
   for (const char* name : kFlagNames) {
@@ -115,12 +126,10 @@ absl::StatusOr<ServerConfig> LoadServerConfig(const ServiceDefaults& defaults,
   absl::SetFlag(&FLAGS_db_name, absl::StrCat("steward_", defaults.name));
   absl::SetFlag(&FLAGS_db_user, absl::StrCat("steward_", defaults.name));
   absl::SetFlag(&FLAGS_migrations_dir, defaults.migrations_dir);
-  for (const char* name : kFlagNames) {
-    const char* value = std::getenv(EnvName(name).c_str());
-    if (value == nullptr) continue;
-    absl::Status s = SetFromString(name, value,
-                                   absl::StrCat("environment ", EnvName(name)));
-    if (!s.ok()) return s;
+  if (absl::Status s = ApplyEnvironment(
+          std::vector<std::string>(std::begin(kFlagNames), std::end(kFlagNames)));
+      !s.ok()) {
+    return s;
   }
   static const bool usage_set = [&defaults] {
     absl::SetProgramUsageMessage(absl::StrCat(

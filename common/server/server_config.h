@@ -44,6 +44,12 @@ struct ServerConfig {
   bool migrate_only = false;
 };
 
+// For a service's own flags (defined with ABSL_FLAG in its main.cc): sets
+// each named flag from STEWARD_<FLAG> in the environment when present. Call
+// before ServiceMain, which parses the command line (flags still win).
+// INVALID_ARGUMENT naming the variable for a malformed value.
+absl::Status ApplyEnvironment(const std::vector<std::string>& flag_names);
+
 // Lists every setting with its flag, environment variable and meaning (used
 // by --help and the README table).
 std::string DescribeSettings();

@@ -142,7 +142,9 @@ int ServiceMain(const ServiceDefinition& definition, int argc, char** argv) {
   if (!bundle.ok()) {
     log::Error("cannot build the service",
                {{"error", std::string(bundle.status().message())}});
-    return kExitDatabase;
+    return bundle.status().code() == absl::StatusCode::kInvalidArgument
+               ? kExitBadSettings
+               : kExitDatabase;
   }
 
   std::vector<const google::protobuf::ServiceDescriptor*> descriptors;

@@ -1,10 +1,12 @@
 // steward-tickets: wiring only (see common/server/service_main.h).
+#include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "absl/flags/flag.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
@@ -20,6 +22,14 @@
 #include "services/tickets/engine/sla_engine.h"
 #include "services/tickets/metrics/ticket_metrics.h"
 #include "services/tickets/storage/mysql_ticket_repository.h"
+
+ABSL_FLAG(int, group_complaint_households, 5,
+          "Group-complaint warning: distinct households raising one category "
+          "in one building (or community) within the window");
+ABSL_FLAG(absl::Duration, group_complaint_window, absl::Hours(24),
+          "Group-complaint warning: the window");
+ABSL_FLAG(int, warranty_reminder_days, 30,
+          "Legacy defects: remind this many days before the warranty ends");
 
 namespace {
 
@@ -87,6 +97,14 @@ class TicketsBundle : public ServiceBundle {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (absl::Status s = steward::server::ApplyEnvironment(
+          {"group_complaint_households", "group_complaint_window",
+           "warranty_reminder_days"});
+      !s.ok()) {
+    std::fprintf(stderr, "steward-tickets: %s\n",
+                 std::string(s.message()).c_str());
+    return 2;
+  }
   steward::server::ServiceDefinition definition;
   definition.defaults = {.name = "tickets",
                          .grpc_port = 50051,
@@ -102,9 +120,20 @@ int main(int argc, char** argv) {
           absl::StrCat("business calendar (set STEWARD_CALENDAR_FILE): ",
                        calendar.status().message()));
     }
-    auto bundle = std::make_unique<TicketsBundle>(
-        context,
-        tickets::SlaRules{tickets::DefaultSlaPolicies(), *std::move(calendar)});
+    tickets::SlaRules rules{tickets::DefaultSlaPolicies(),
+                            *std::move(calendar)};
+    rules.group_complaints = {
+        .households = absl::GetFlag(FLAGS_group_complaint_households),
+        .window = absl::GetFlag(FLAGS_group_complaint_window)};
+    rules.warranty_reminder_days = absl::GetFlag(FLAGS_warranty_reminder_days);
+    if (rules.group_complaints.households < 2 ||
+        rules.group_complaints.window <= absl::ZeroDuration() ||
+        rules.warranty_reminder_days < 1) {
+      return absl::InvalidArgumentError(
+          "--group_complaint_households (>= 2), --group_complaint_window (> 0) "
+          "and --warranty_reminder_days (>= 1) are out of range");
+    }
+    auto bundle = std::make_unique<TicketsBundle>(context, std::move(rules));
     if (absl::Status s = bundle->Init(); !s.ok()) return s;
     return bundle;
   };
