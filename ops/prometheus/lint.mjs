@@ -21,9 +21,9 @@ const mi = process.argv.indexOf("--modules");
 if (mi < 0) throw new Error("usage: lint.mjs --modules DIR");
 const YAML = await import(pathToFileURL(join(resolve(process.argv[mi + 1]), "yaml/dist/index.js")).href);
 
-// Written ahead of the code that exports them (issue 6).
-const PENDING = ["steward_group_complaint_alerts_total", "steward_ticket_events_backlog",
-  "steward_tickets_open", "steward_tickets_at_risk"];
+// Metrics written into rules ahead of the code that exports them; every
+// metric now exists, so any name here is a lint failure waiting to happen.
+const PENDING = [];
 
 let passed = 0;
 let failed = 0;

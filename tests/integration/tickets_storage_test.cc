@@ -557,6 +557,11 @@ TEST_F(TicketsStorageTest, BacklogGaugesCountOpenAndAtRiskTickets) {
   ASSERT_TRUE(engine.RefreshGauges().ok());
   EXPECT_EQ(gauge("steward_tickets_at_risk", {{"target", "first_response"}}), 0);
   EXPECT_EQ(gauge("steward_tickets_open", registered), 2);
+  // 3 created + 1 responded + 2 × 3 escalations, none handed out yet.
+  EXPECT_EQ(gauge("steward_ticket_events_backlog", {}), 10);
+  EXPECT_EQ(AllEvents().size(), 10u);
+  ASSERT_TRUE(engine.RefreshGauges().ok());
+  EXPECT_EQ(gauge("steward_ticket_events_backlog", {}), 0);
 }
 
 }  // namespace

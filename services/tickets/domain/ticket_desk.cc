@@ -304,7 +304,14 @@ absl::StatusOr<std::vector<TimelineEntry>> TicketDesk::Timeline(
 
 absl::StatusOr<std::vector<TicketEvent>> TicketDesk::ListEvents(
     int64_t after_id, int limit) {
-  return repository_.ListEvents(after_id, limit);
+  STEWARD_ASSIGN_OR_RETURN(std::vector<TicketEvent> events,
+                           repository_.ListEvents(after_id, limit));
+  if (!events.empty()) {
+    // Only the backlog gauge depends on it: a failure here must not fail
+    // the read that already succeeded.
+    repository_.RecordDelivered(events.back().id).IgnoreError();
+  }
+  return events;
 }
 
 absl::StatusOr<std::vector<TicketEvent>> TicketDesk::FireDueEscalations(

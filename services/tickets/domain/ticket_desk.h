@@ -103,7 +103,8 @@ class TicketDesk {
   absl::StatusOr<std::vector<TimelineEntry>> Timeline(
       const std::string& community, int64_t id);
 
-  // The event feed after `after_id` (see TicketRepository::ListEvents).
+  // The event feed after `after_id` (see TicketRepository::ListEvents);
+  // records how far the feed was handed out (for the backlog gauge).
   absl::StatusOr<std::vector<TicketEvent>> ListEvents(int64_t after_id,
                                                       int limit);
 
@@ -134,6 +135,7 @@ class TicketDesk {
   absl::StatusOr<std::map<SlaTarget, int64_t>> CountAtRisk() {
     return repository_.CountAtRisk();
   }
+  absl::StatusOr<int64_t> EventBacklog() { return repository_.EventBacklog(); }
 
   // The policy row that applies to a ticket (a copy: rows can be replaced
   // while it is in use).

@@ -209,6 +209,11 @@ class TicketRepository {
   virtual absl::Status SaveCommunityCalendar(
       const CommunityCalendar& settings) = 0;
 
+  // The outbox backlog: records that events up to `id` were handed out, and
+  // counts the events written after the furthest one handed out.
+  virtual absl::Status RecordDelivered(int64_t id) = 0;
+  virtual absl::StatusOr<int64_t> EventBacklog() = 0;
+
   // Open (not closed or cancelled) tickets by kind, priority and state.
   virtual absl::StatusOr<std::vector<OpenCount>> CountOpen() = 0;
   // Running clocks that were warned but have not breached, by target.

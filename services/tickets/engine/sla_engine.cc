@@ -36,6 +36,12 @@ SlaEngine::SlaEngine(TicketDesk& desk, prometheus::Registry& registry,
     at_risk_[target] =
         &at_risk.Add({{"target", std::string(SlaTargetName(target))}});
   }
+  event_backlog_ = &prometheus::BuildGauge()
+                        .Name("steward_ticket_events_backlog")
+                        .Help("Ticket events written after the furthest one "
+                              "the feed has handed out")
+                        .Register(registry)
+                        .Add({});
 }
 
 absl::Status SlaEngine::RefreshGauges() {
@@ -64,6 +70,9 @@ absl::Status SlaEngine::RefreshGauges() {
     auto it = risk->find(target);
     gauge->Set(it == risk->end() ? 0 : static_cast<double>(it->second));
   }
+  auto backlog = desk_.EventBacklog();
+  if (!backlog.ok()) return backlog.status();
+  event_backlog_->Set(static_cast<double>(*backlog));
   return absl::OkStatus();
 }
 

@@ -37,8 +37,8 @@ class SlaEngine {
   };
 
   // Registers steward_ticket_escalations_total{level} and the backlog
-  // gauges steward_tickets_open{kind,priority,state} and
-  // steward_tickets_at_risk{target}. `desk` must outlive the engine. Does
+  // gauges steward_tickets_open{kind,priority,state},
+  // steward_tickets_at_risk{target} and steward_ticket_events_backlog. `desk` must outlive the engine. Does
   // not start the thread.
   SlaEngine(TicketDesk& desk, prometheus::Registry& registry, Options options);
   ~SlaEngine();  // stops the thread
@@ -65,6 +65,7 @@ class SlaEngine {
   // zeroed before each refresh so drained combinations read 0.
   std::map<std::tuple<int, int, int>, prometheus::Gauge*> open_children_;
   std::map<SlaTarget, prometheus::Gauge*> at_risk_;
+  prometheus::Gauge* event_backlog_;
   absl::Time next_gauge_refresh_ = absl::InfinitePast();
   absl::Notification stop_;
   std::thread thread_;

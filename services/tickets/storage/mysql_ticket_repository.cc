@@ -982,6 +982,27 @@ absl::Status MysqlTicketRepository::SaveCommunityCalendar(
   });
 }
 
+absl::Status MysqlTicketRepository::RecordDelivered(int64_t id) {
+  return list_events_.Run([&](db::Connection& conn) {
+    sql::PreparedStatement& record = conn.Prepare(sql_text::kRecordDelivered);
+    record.setInt64(1, id);
+    record.executeUpdate();
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<int64_t> MysqlTicketRepository::EventBacklog() {
+  int64_t backlog = 0;
+  absl::Status status = count_.Run([&](db::Connection& conn) {
+    std::unique_ptr<sql::ResultSet> row(
+        conn.Prepare(sql_text::kEventBacklog).executeQuery());
+    backlog = row->next() ? row->getInt64(1) : 0;
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return backlog;
+}
+
 absl::StatusOr<std::vector<OpenCount>> MysqlTicketRepository::CountOpen() {
   std::vector<OpenCount> counts;
   absl::Status status = count_.Run([&](db::Connection& conn) {

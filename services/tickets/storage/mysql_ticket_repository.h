@@ -64,6 +64,8 @@ class MysqlTicketRepository : public TicketRepository {
       override;
   absl::Status SaveCommunityCalendar(
       const CommunityCalendar& settings) override;
+  absl::Status RecordDelivered(int64_t id) override;
+  absl::StatusOr<int64_t> EventBacklog() override;
   absl::StatusOr<std::vector<OpenCount>> CountOpen() override;
   absl::StatusOr<std::map<SlaTarget, int64_t>> CountAtRisk() override;
 

@@ -261,6 +261,14 @@ inline constexpr char kMarkCommunityForRecompute[] =
     "UPDATE tickets SET sla_stale = 1 WHERE community_id = ?"
     " AND state NOT IN (8, 9)";
 
+inline constexpr char kRecordDelivered[] =
+    "UPDATE event_feed_progress SET delivered_id = GREATEST(delivered_id, ?)"
+    " WHERE id = 1";
+
+inline constexpr char kEventBacklog[] =
+    "SELECT (SELECT COALESCE(MAX(id), 0) FROM ticket_events) - delivered_id"
+    " FROM event_feed_progress WHERE id = 1";
+
 }  // namespace steward::tickets::sql_text
 
 #endif  // STEWARD_SERVICES_TICKETS_STORAGE_TICKET_SQL_H_

@@ -340,6 +340,17 @@ class FakeTicketRepository : public TicketRepository {
     return absl::OkStatus();
   }
 
+  absl::Status RecordDelivered(int64_t id) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    delivered_ = std::max(delivered_, id);
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<int64_t> EventBacklog() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    return static_cast<int64_t>(events_.size()) - delivered_;
+  }
+
   // The deadlines last stored for ticket `id` (test introspection).
   TicketDeadlines StoredDeadlines(int64_t id) {
     std::lock_guard<std::mutex> lock(mu_);
@@ -460,6 +471,7 @@ class FakeTicketRepository : public TicketRepository {
   std::map<std::string, SlaPolicy> policies_;
   std::optional<std::string> holiday_table_;
   std::map<std::string, CommunityCalendar> calendars_;
+  int64_t delivered_ = 0;
   // (community, request_id) of creates -> (ticket id, fingerprint).
   std::map<std::pair<std::string, std::string>, std::pair<int64_t, std::string>>
       creates_;
