@@ -219,6 +219,16 @@ function serviceProblems(svc, name, d, objects, overlay) {
   if (overlay === "dev" && !objects.some((o) => o.kind === "Secret" && o.metadata.name === vol?.secret?.secretName)) {
     p.push(`Secret ${vol?.secret?.secretName} not rendered in dev`);
   }
+  // JWT keys and TLS material: read-only mounts of optional Secrets, so the
+  // references exist before authentication and TLS are switched on.
+  for (const [dir, secret] of [["jwt", "steward-jwt-keys"], ["tls", `${name}-tls`]]) {
+    const m = (c.volumeMounts ?? []).find((x) => x.mountPath === `/var/run/secrets/steward/${dir}`);
+    const v = m && (pod.volumes ?? []).find((x) => x.name === m.name);
+    if (!m || m.readOnly !== true) p.push(`no read-only mount at /var/run/secrets/steward/${dir}`);
+    if (v?.secret?.secretName !== secret || v?.secret?.optional !== true) {
+      p.push(`the ${dir} mount is not the optional Secret ${secret}`);
+    }
+  }
   // Companions.
   const labels = d.spec.template.metadata.labels;
   const hpa = objects.find((o) => o.kind === "HorizontalPodAutoscaler" && o.spec?.scaleTargetRef?.kind === "Deployment" && o.spec.scaleTargetRef.name === name);
