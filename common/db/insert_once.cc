@@ -40,4 +40,24 @@ absl::StatusOr<int64_t> InsertOnce(
   return id->getInt64(1);
 }
 
+absl::StatusOr<int64_t> InsertOnce(Connection& conn,
+                                   sql::PreparedStatement& insert,
+                                   const ReplayQuery& replay,
+                                   const std::string& fingerprint,
+                                   absl::string_view noun,
+                                   absl::string_view conflict) {
+  return InsertOnce(
+      conn, insert,
+      [&]() -> std::optional<std::string> {
+        sql::PreparedStatement& select = conn.Prepare(replay.select_sql);
+        select.setString(1, replay.community);
+        select.setString(2, replay.request_id);
+        std::unique_ptr<sql::ResultSet> row(select.executeQuery());
+        if (!row->next()) return std::nullopt;
+        replay.read(*row);
+        return std::string(row->getString(replay.fingerprint_column));
+      },
+      fingerprint, noun, conflict);
+}
+
 }  // namespace steward::db

@@ -5,6 +5,7 @@
 #define STEWARD_COMMON_DB_INSERT_ONCE_H_
 
 #include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
 
 #include <functional>
 #include <optional>
@@ -34,6 +35,27 @@ absl::StatusOr<int64_t> InsertOnce(
     const std::function<std::optional<std::string>()>& replay,
     const std::string& fingerprint, absl::string_view noun,
     absl::string_view conflict);
+
+// Where a create's earlier row is read back from on a duplicate key:
+// `select_sql` takes (community, request_id) and returns the row with its
+// stored fingerprint in `fingerprint_column`; `read` keeps the row for the
+// caller.
+struct ReplayQuery {
+  const char* select_sql;
+  std::string community;
+  std::string request_id;
+  int fingerprint_column;
+  std::function<void(sql::ResultSet&)> read;
+};
+
+// InsertOnce with the replay every repository uses: the row stored under
+// (community, request_id).
+absl::StatusOr<int64_t> InsertOnce(Connection& conn,
+                                   sql::PreparedStatement& insert,
+                                   const ReplayQuery& replay,
+                                   const std::string& fingerprint,
+                                   absl::string_view noun,
+                                   absl::string_view conflict);
 
 }  // namespace steward::db
 

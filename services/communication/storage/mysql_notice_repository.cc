@@ -78,16 +78,8 @@ absl::StatusOr<Notice> MysqlNoticeRepository::Create(
         const int64_t id,
         db::InsertOnce(
             conn, insert,
-            [&]() -> std::optional<std::string> {
-              sql::PreparedStatement& select =
-                  conn.Prepare(sql_text::kSelectByRequest);
-              select.setString(1, draft.community);
-              select.setString(2, request_id);
-              std::unique_ptr<sql::ResultSet> row(select.executeQuery());
-              if (!row->next()) return std::nullopt;
-              notice = ReadNotice(*row);
-              return std::string(row->getString(11));
-            },
+            {sql_text::kSelectByRequest, draft.community, request_id, 11,
+             [&](sql::ResultSet& row) { notice = ReadNotice(row); }},
             fingerprint, "notice", "concurrent create conflict; retry"));
     if (id > 0) notice.id = id;
     return absl::OkStatus();

@@ -82,16 +82,8 @@ absl::StatusOr<Scorecard> MysqlScorecardRepository::Create(
         const int64_t id,
         db::InsertOnce(
             conn, insert,
-            [&]() -> std::optional<std::string> {
-              sql::PreparedStatement& select =
-                  conn.Prepare(sql_text::kSelectByRequest);
-              select.setString(1, draft.community);
-              select.setString(2, request_id);
-              std::unique_ptr<sql::ResultSet> row(select.executeQuery());
-              if (!row->next()) return std::nullopt;
-              scorecard = ReadScorecard(*row);
-              return std::string(row->getString(11));
-            },
+            {sql_text::kSelectByRequest, draft.community, request_id, 11,
+             [&](sql::ResultSet& row) { scorecard = ReadScorecard(row); }},
             fingerprint, "scorecard",
             "a scorecard for this subject and period already exists in this "
             "community"));

@@ -254,10 +254,10 @@ void MarkForRecompute(db::Connection& conn, TicketKind kind, Priority priority,
 // Weekly hours as eight '|'-separated fields (Monday..Sunday, make-up days),
 // each a ','-separated list of "open-close" minutes; see V008.
 std::string FormatIntervals(const std::vector<calendar::OfficeInterval>& list) {
-  return absl::StrJoin(list, ",", [](std::string* out,
-                                     const calendar::OfficeInterval& i) {
-    absl::StrAppend(out, i.open_minute, "-", i.close_minute);
-  });
+  return absl::StrJoin(
+      list, ",", [](std::string* out, const calendar::OfficeInterval& i) {
+        absl::StrAppend(out, i.open_minute, "-", i.close_minute);
+      });
 }
 
 std::vector<calendar::OfficeInterval> ParseIntervals(absl::string_view text) {
@@ -493,19 +493,12 @@ absl::StatusOr<CreateOutcome> MysqlTicketRepository::Create(
     BindDetails(insert, 42, draft);
     STEWARD_ASSIGN_OR_RETURN(
         const int64_t id,
-        db::InsertOnce(
-            conn, insert,
-            [&]() -> std::optional<std::string> {
-              sql::PreparedStatement& select =
-                  conn.Prepare(sql_text::kSelectByRequest);
-              select.setString(1, draft.community);
-              select.setString(2, request_id);
-              std::unique_ptr<sql::ResultSet> row(select.executeQuery());
-              if (!row->next()) return std::nullopt;
-              ticket = ReadTicket(*row);
-              return std::string(row->getString(kFingerprintColumn));
-            },
-            fingerprint, "ticket", "concurrent create conflict; retry"));
+        db::InsertOnce(conn, insert,
+                       {sql_text::kSelectByRequest, draft.community, request_id,
+                        kFingerprintColumn,
+                        [&](sql::ResultSet& row) { ticket = ReadTicket(row); }},
+                       fingerprint, "ticket",
+                       "concurrent create conflict; retry"));
     outcome.replayed = id == 0;
     if (id > 0) {
       ticket.id = id;
@@ -627,8 +620,9 @@ absl::StatusOr<TicketPage> MysqlTicketRepository::List(
     select.setString(12, filter.assignee);
     select.setString(13, filter.district);
     select.setString(14, filter.district);
-    select.setDateTime(15, db::ToSqlDateTime(filter.created_after.value_or(
-                               absl::InfinitePast())));
+    select.setDateTime(
+        15,
+        db::ToSqlDateTime(filter.created_after.value_or(absl::InfinitePast())));
     select.setDateTime(16, db::ToSqlDateTime(filter.created_before.value_or(
                                absl::InfiniteFuture())));
     select.setInt(17, filter.overdue_only ? 1 : 0);
@@ -830,46 +824,49 @@ absl::StatusOr<int> MysqlTicketRepository::SeedPolicies(
 absl::StatusOr<SlaPolicy> MysqlTicketRepository::SavePolicy(
     const SlaPolicy& policy, std::optional<int64_t> expected_version) {
   SlaPolicy stored = policy;
-  absl::Status status = policies_.Run([&](db::Connection& conn) -> absl::Status {
-    db::Transaction transaction(conn);
-    const absl::Time now = absl::Now();
-    if (!expected_version.has_value()) {
-      stored.version = 1;
-      sql::PreparedStatement& insert = conn.Prepare(sql_text::kInsertPolicy);
-      BindPolicy(insert, stored, now);
-      insert.executeUpdate();  // duplicate id → ALREADY_EXISTS (1062)
-    } else {
-      sql::PreparedStatement& select =
-          conn.Prepare(sql_text::kSelectPolicyForUpdate);
-      select.setString(1, policy.id);
-      std::unique_ptr<sql::ResultSet> row(select.executeQuery());
-      if (!row->next()) return absl::NotFoundError("no such SLA policy");
-      if (row->getInt64(1) != *expected_version) {
-        return absl::AbortedError(absl::StrCat(
-            "the policy changed since you read it (now W/", row->getInt64(1),
-            "); read it again and retry"));
-      }
-      // Tickets the old row applied to are recomputed too.
-      MarkForRecompute(conn, static_cast<TicketKind>(row->getInt(2)),
-                       static_cast<Priority>(row->getInt(3)),
-                       std::string(row->getString(4)));
-      stored.version = *expected_version + 1;
-      sql::PreparedStatement& update = conn.Prepare(sql_text::kUpdatePolicy);
-      update.setInt64(1, stored.version);
-      update.setInt(2, static_cast<int>(stored.kind));
-      update.setInt(3, static_cast<int>(stored.priority));
-      update.setString(4, stored.community);
-      update.setString(5, FormatTargets(stored.targets));
-      update.setDouble(6, stored.warnings.handler);
-      update.setDouble(7, stored.warnings.supervisor);
-      update.setDateTime(8, db::ToSqlDateTime(now));
-      update.setString(9, stored.id);
-      update.executeUpdate();
-    }
-    MarkForRecompute(conn, stored.kind, stored.priority, stored.community);
-    transaction.Commit();
-    return absl::OkStatus();
-  });
+  absl::Status status =
+      policies_.Run([&](db::Connection& conn) -> absl::Status {
+        db::Transaction transaction(conn);
+        const absl::Time now = absl::Now();
+        if (!expected_version.has_value()) {
+          stored.version = 1;
+          sql::PreparedStatement& insert =
+              conn.Prepare(sql_text::kInsertPolicy);
+          BindPolicy(insert, stored, now);
+          insert.executeUpdate();  // duplicate id → ALREADY_EXISTS (1062)
+        } else {
+          sql::PreparedStatement& select =
+              conn.Prepare(sql_text::kSelectPolicyForUpdate);
+          select.setString(1, policy.id);
+          std::unique_ptr<sql::ResultSet> row(select.executeQuery());
+          if (!row->next()) return absl::NotFoundError("no such SLA policy");
+          if (row->getInt64(1) != *expected_version) {
+            return absl::AbortedError(
+                absl::StrCat("the policy changed since you read it (now W/",
+                             row->getInt64(1), "); read it again and retry"));
+          }
+          // Tickets the old row applied to are recomputed too.
+          MarkForRecompute(conn, static_cast<TicketKind>(row->getInt(2)),
+                           static_cast<Priority>(row->getInt(3)),
+                           std::string(row->getString(4)));
+          stored.version = *expected_version + 1;
+          sql::PreparedStatement& update =
+              conn.Prepare(sql_text::kUpdatePolicy);
+          update.setInt64(1, stored.version);
+          update.setInt(2, static_cast<int>(stored.kind));
+          update.setInt(3, static_cast<int>(stored.priority));
+          update.setString(4, stored.community);
+          update.setString(5, FormatTargets(stored.targets));
+          update.setDouble(6, stored.warnings.handler);
+          update.setDouble(7, stored.warnings.supervisor);
+          update.setDateTime(8, db::ToSqlDateTime(now));
+          update.setString(9, stored.id);
+          update.executeUpdate();
+        }
+        MarkForRecompute(conn, stored.kind, stored.priority, stored.community);
+        transaction.Commit();
+        return absl::OkStatus();
+      });
   if (!status.ok()) return status;
   return stored;
 }

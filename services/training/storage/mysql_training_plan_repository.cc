@@ -76,16 +76,9 @@ absl::StatusOr<TrainingPlan> MysqlTrainingPlanRepository::Create(
         const int64_t id,
         db::InsertOnce(
             conn, insert,
-            [&]() -> std::optional<std::string> {
-              sql::PreparedStatement& select =
-                  conn.Prepare(sql_text::kSelectTrainingPlanByRequest);
-              select.setString(1, draft.community);
-              select.setString(2, request_id);
-              std::unique_ptr<sql::ResultSet> row(select.executeQuery());
-              if (!row->next()) return std::nullopt;
-              plan = ReadTrainingPlan(*row);
-              return std::string(row->getString(12));
-            },
+            {sql_text::kSelectTrainingPlanByRequest, draft.community,
+             request_id, 12,
+             [&](sql::ResultSet& row) { plan = ReadTrainingPlan(row); }},
             fingerprint, "training plan", "concurrent create conflict; retry"));
     if (id > 0) plan.id = id;
     return absl::OkStatus();
