@@ -44,6 +44,36 @@ ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
 ABSL_FLAG(int, max_message_bytes, 4 << 20, "Largest request message");
 ABSL_FLAG(int, max_concurrent_streams, 100,
           "HTTP/2 concurrent streams per connection");
+ABSL_FLAG(absl::Duration, max_connection_age, absl::Minutes(30),
+          "Close connections gracefully after this age (clients rebalance)");
+ABSL_FLAG(absl::Duration, max_connection_age_grace, absl::Seconds(30),
+          "In-flight calls' time to finish on an aged-out connection");
+ABSL_FLAG(absl::Duration, max_connection_idle, absl::Minutes(5),
+          "Close connections without calls for this long");
+ABSL_FLAG(absl::Duration, keepalive_time, absl::Minutes(2),
+          "Server keepalive ping interval");
+ABSL_FLAG(absl::Duration, keepalive_timeout, absl::Seconds(20),
+          "Close a connection whose keepalive ping is unanswered this long");
+ABSL_FLAG(absl::Duration, min_client_ping_interval, absl::Seconds(60),
+          "Most frequent client keepalive pings tolerated");
+ABSL_FLAG(int, max_metadata_bytes, 16 << 10, "Largest request metadata");
+ABSL_FLAG(std::string, tls_cert_file, "",
+          "Server certificate chain (PEM); enables TLS");
+ABSL_FLAG(std::string, tls_key_file, "", "Server private key (PEM)");
+ABSL_FLAG(std::string, tls_client_ca_file, "",
+          "CA bundle (PEM) for client certificates; requires mutual TLS");
+ABSL_FLAG(std::string, jwt_keys_file, "",
+          "Public keys for bearer tokens: a JWKS document or one PEM key");
+ABSL_FLAG(std::string, jwt_issuer, "steward-dev", "Required token issuer (iss)");
+ABSL_FLAG(std::string, jwt_audience, "steward",
+          "Required token audience (aud)");
+ABSL_FLAG(absl::Duration, jwt_leeway, absl::Seconds(30),
+          "Clock skew allowed on exp and nbf");
+ABSL_FLAG(std::string, data_keys_file, "",
+          "Data keys for personal-data encryption and page-token MACs");
+ABSL_FLAG(double, rate_limit_per_second, 50,
+          "Sustained calls per second per caller");
+ABSL_FLAG(int, rate_limit_burst, 100, "Burst of calls per caller");
 ABSL_FLAG(std::string, log_level, "info", "debug, info, warning or error");
 ABSL_FLAG(bool, migrate_only, false,
           "Apply the schema migrations, then exit 0 without serving");
@@ -58,7 +88,12 @@ constexpr const char* kFlagNames[] = {
     "db_acquire_timeout", "db_connect_timeout", "db_io_timeout",
     "migrations_dir",   "max_threads",        "health_interval",
     "shutdown_drain",   "shutdown_grace",     "max_message_bytes",
-    "max_concurrent_streams", "log_level",    "migrate_only"};
+    "max_concurrent_streams", "max_connection_age", "max_connection_age_grace",
+    "max_connection_idle", "keepalive_time", "keepalive_timeout",
+    "min_client_ping_interval", "max_metadata_bytes", "tls_cert_file",
+    "tls_key_file", "tls_client_ca_file", "jwt_keys_file", "jwt_issuer",
+    "jwt_audience", "jwt_leeway", "data_keys_file", "rate_limit_per_second",
+    "rate_limit_burst", "log_level", "migrate_only"};
 
 std::string EnvName(absl::string_view flag) {
   return absl::StrCat("STEWARD_", absl::AsciiStrToUpper(flag));
@@ -161,6 +196,25 @@ absl::StatusOr<ServerConfig> LoadServerConfig(const ServiceDefaults& defaults,
   config.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
   config.max_concurrent_streams = absl::GetFlag(FLAGS_max_concurrent_streams);
   config.log_level = absl::GetFlag(FLAGS_log_level);
+  config.max_connection_age = absl::GetFlag(FLAGS_max_connection_age);
+  config.max_connection_age_grace =
+      absl::GetFlag(FLAGS_max_connection_age_grace);
+  config.max_connection_idle = absl::GetFlag(FLAGS_max_connection_idle);
+  config.keepalive_time = absl::GetFlag(FLAGS_keepalive_time);
+  config.keepalive_timeout = absl::GetFlag(FLAGS_keepalive_timeout);
+  config.min_client_ping_interval =
+      absl::GetFlag(FLAGS_min_client_ping_interval);
+  config.max_metadata_bytes = absl::GetFlag(FLAGS_max_metadata_bytes);
+  config.tls_cert_file = absl::GetFlag(FLAGS_tls_cert_file);
+  config.tls_key_file = absl::GetFlag(FLAGS_tls_key_file);
+  config.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca_file);
+  config.jwt_keys_file = absl::GetFlag(FLAGS_jwt_keys_file);
+  config.jwt_issuer = absl::GetFlag(FLAGS_jwt_issuer);
+  config.jwt_audience = absl::GetFlag(FLAGS_jwt_audience);
+  config.jwt_leeway = absl::GetFlag(FLAGS_jwt_leeway);
+  config.data_keys_file = absl::GetFlag(FLAGS_data_keys_file);
+  config.rate_limit_per_second = absl::GetFlag(FLAGS_rate_limit_per_second);
+  config.rate_limit_burst = absl::GetFlag(FLAGS_rate_limit_burst);
   config.migrate_only = absl::GetFlag(FLAGS_migrate_only);
 
   const std::string password_file = absl::GetFlag(FLAGS_db_password_file);
@@ -189,8 +243,39 @@ absl::StatusOr<ServerConfig> LoadServerConfig(const ServiceDefaults& defaults,
         Positive("health_interval",
                  absl::ToInt64Milliseconds(config.health_interval)),
         Positive("max_message_bytes", config.max_message_bytes),
-        Positive("max_concurrent_streams", config.max_concurrent_streams)}) {
+        Positive("max_concurrent_streams", config.max_concurrent_streams),
+        Positive("max_connection_age",
+                 absl::ToInt64Milliseconds(config.max_connection_age)),
+        Positive("max_connection_idle",
+                 absl::ToInt64Milliseconds(config.max_connection_idle)),
+        Positive("keepalive_time",
+                 absl::ToInt64Milliseconds(config.keepalive_time)),
+        Positive("keepalive_timeout",
+                 absl::ToInt64Milliseconds(config.keepalive_timeout)),
+        Positive("min_client_ping_interval",
+                 absl::ToInt64Milliseconds(config.min_client_ping_interval)),
+        Positive("max_metadata_bytes", config.max_metadata_bytes),
+        Positive("rate_limit_burst", config.rate_limit_burst)}) {
     if (!s.ok()) return s;
+  }
+  if (!(config.rate_limit_per_second > 0)) {
+    return absl::InvalidArgumentError(
+        "--rate_limit_per_second (STEWARD_RATE_LIMIT_PER_SECOND) must be positive");
+  }
+  if (config.tls_cert_file.empty() != config.tls_key_file.empty()) {
+    return absl::InvalidArgumentError(
+        "--tls_cert_file and --tls_key_file (STEWARD_TLS_CERT_FILE, "
+        "STEWARD_TLS_KEY_FILE) go together");
+  }
+  if (!config.tls_client_ca_file.empty() && config.tls_cert_file.empty()) {
+    return absl::InvalidArgumentError(
+        "--tls_client_ca_file (STEWARD_TLS_CLIENT_CA_FILE) needs "
+        "--tls_cert_file and --tls_key_file");
+  }
+  if (config.jwt_issuer.empty() || config.jwt_audience.empty()) {
+    return absl::InvalidArgumentError(
+        "--jwt_issuer and --jwt_audience (STEWARD_JWT_ISSUER, "
+        "STEWARD_JWT_AUDIENCE) must not be empty");
   }
   if (config.db.port > 65535) {
     return absl::InvalidArgumentError("--db_port (STEWARD_DB_PORT) must be at most 65535");

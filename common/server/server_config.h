@@ -39,6 +39,41 @@ struct ServerConfig {
   int max_message_bytes = 4 << 20;
   int max_concurrent_streams = 100;
   std::string log_level = "info";
+  // HTTP/2 hardening (Debian's gRPC 1.51 predates several upstream fixes,
+  // so every limit is explicit). Connections are closed gracefully after
+  // `max_connection_age` (+ `max_connection_age_grace` for in-flight calls)
+  // so clients rebalance, and after `max_connection_idle` without calls.
+  absl::Duration max_connection_age = absl::Minutes(30);
+  absl::Duration max_connection_age_grace = absl::Seconds(30);
+  absl::Duration max_connection_idle = absl::Minutes(5);
+  // Server keepalive pings, and the most frequent client pings tolerated
+  // (more frequent ones count as strikes; two strikes close the connection).
+  absl::Duration keepalive_time = absl::Minutes(2);
+  absl::Duration keepalive_timeout = absl::Seconds(20);
+  absl::Duration min_client_ping_interval = absl::Seconds(60);
+  int max_metadata_bytes = 16 << 10;
+
+  // Transport security. With a certificate and key the server speaks TLS;
+  // with a client CA too it requires and verifies client certificates
+  // (mutual TLS). Without TLS it only listens on loopback addresses.
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  std::string tls_client_ca_file;
+
+  // Caller authentication: bearer JWTs verified against the public keys in
+  // `jwt_keys_file` (a JWKS document or one PEM public key; re-read when it
+  // changes), with these issuer and audience, and `jwt_leeway` of clock skew.
+  std::string jwt_keys_file;
+  std::string jwt_issuer = "steward-dev";
+  std::string jwt_audience;  // default "steward"
+  absl::Duration jwt_leeway = absl::Seconds(30);
+  // Data keys: personal data encryption, lookup hashes and page-token MACs
+  // (see common/crypto/data_keys.h for the file format).
+  std::string data_keys_file;
+  // Per-principal token bucket: sustained calls per second and burst.
+  double rate_limit_per_second = 50;
+  int rate_limit_burst = 100;
+
   // Apply the migrations and exit 0 without serving (one migration step per
   // rollout, e.g. an init container or a Job).
   bool migrate_only = false;
