@@ -35,7 +35,7 @@ t0=$(date +%s)
 
 for bin in services/tickets/steward-tickets services/communication/steward-communication \
   services/training/steward-training services/kpi/steward-kpi tools/steward-health \
-  tools/steward-traffic; do
+  tools/steward-traffic tools/steward-token; do
   [ -x "$BUILD_DIR/$bin" ] || die "$BUILD_DIR/$bin is missing (ninja -C $BUILD_DIR ${bin##*/})"
 done
 command -v node >/dev/null || die "node is missing (scripts/check-ops.sh installs it)"
@@ -155,6 +155,7 @@ done
 # Two rounds: the breach counter is born in the first and increases in the
 # second, so increase(...[1h]) > 0 (each round waits out the 2 s target).
 say "traffic"
+STEWARD_TOKEN="$("$BUILD_DIR/tools/steward-token" --key="$STEWARD_TEST_SECRETS_DIR/jwt-signing.key" manager)" \
 "$BUILD_DIR/tools/steward-traffic" --rounds=2 --pause_ms=1500 --breach_target_s=2 \
   --tickets="${targets[0]}" --communication="${targets[1]}" \
   --training="${targets[2]}" --kpi="${targets[3]}" \

@@ -156,6 +156,10 @@ if [ -n "$other" ] && [ "$(readlink -f "$other")" != "$(readlink -f "$KUBECTL")"
     renders+=("$overlay@other-kubectl=$WORK/$overlay-other.yaml")
   done
 fi
+# The probes exec the image's steward-health (validate-k8s.mjs checks the
+# path in the manifests; this, that the image has it there).
+check "docker/Dockerfile installs the probes' /usr/bin/steward-health" \
+  grep -q '^COPY --from=build /build/tools/steward-health /usr/bin/steward-health$' docker/Dockerfile
 node_checks node scripts/validate-k8s.mjs --modules "$NODE_DIR/node_modules" \
   --rules ops/prometheus/rules "${renders[@]}"
 

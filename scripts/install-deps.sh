@@ -6,8 +6,10 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake ninja-build pkg-config git ca-certificates tzdata
   protobuf-compiler libprotobuf-dev protobuf-compiler-grpc libgrpc++-dev
-  libabsl-dev libmysqlcppconn-dev prometheus-cpp-dev libssl-dev
+  libabsl-dev libmysqlcppconn-dev prometheus-cpp-dev libssl-dev libjwt-dev
+  openssl
   libgtest-dev libgmock-dev googletest
+  clang libclang-rt-14-dev llvm
   mariadb-server mariadb-client
   curl procps
 )

@@ -98,11 +98,14 @@ mariadb_bootstrap() {
 }
 
 # service_args SERVICE DB_PORT SECRETS_DIR — the flags that point a service
-# binary at the local database.
+# binary at the local database and the development secrets
+# (scripts/dev-secrets.sh).
 service_args() {
   local svc="$1" port="$2" secrets="$3"
   printf '%s\n' --db_host=127.0.0.1 --db_port="$port" \
     --db_password_file="$secrets/$svc.password" \
+    --jwt_keys_file="$secrets/jwt-public.pem" \
+    --data_keys_file="$secrets/data-keys" \
     --grpc_listen=127.0.0.1:"${STEWARD_GRPC_PORT[$svc]}" \
     --metrics_listen=127.0.0.1:"${STEWARD_METRICS_PORT[$svc]}"
 }

@@ -17,7 +17,7 @@ say "dependencies"
 BUILD_DIR="${STEWARD_BUILD_DIR:-$STEWARD_ROOT/build/release}"
 say "build ($BUILD_DIR)"
 build "$BUILD_DIR" Release steward-tickets steward-communication \
-  steward-training steward-kpi steward-health
+  steward-training steward-kpi steward-health steward-token
 
 LOCAL="$STEWARD_ROOT/.local"
 DB_PORT="${STEWARD_DB_PORT:-3307}"
@@ -37,6 +37,7 @@ trap 'exit 0' INT TERM
 say "MariaDB on 127.0.0.1:$DB_PORT (data in .local/mariadb)"
 mariadb_start "$LOCAL/mariadb" "$DB_PORT"
 mariadb_bootstrap "$LOCAL/secrets"
+"$STEWARD_ROOT/scripts/dev-secrets.sh" "$LOCAL/secrets"
 
 for svc in "${STEWARD_SERVICES[@]}"; do
   mapfile -t args < <(service_args "$svc" "$DB_PORT" "$LOCAL/secrets")

@@ -33,12 +33,28 @@ DB_PORT="${STEWARD_TEST_DB_PORT:-$(free_port)}"
 say "throwaway MariaDB on 127.0.0.1:$DB_PORT"
 mariadb_start "$WORK/db" "$DB_PORT"
 mariadb_bootstrap "$WORK/secrets"
+"$STEWARD_ROOT/scripts/dev-secrets.sh" "$WORK/secrets"
 export STEWARD_TEST_DB_PORT="$DB_PORT"
 export STEWARD_TEST_SECRETS_DIR="$WORK/secrets"
+
+# The service logs the integration tests capture land here, to be checked
+# for personal data afterwards.
+export TEST_TMPDIR="$WORK/test-tmp"
+mkdir -p "$TEST_TMPDIR"
 
 say "ctest"
 cd "$BUILD_DIR"
 ctest --output-on-failure --timeout 600 -j"${STEWARD_TEST_JOBS:-2}" "$@"
 
+if (($# == 0)); then
+  say "service logs of the whole suite hold no personal data"
+  "$STEWARD_ROOT/scripts/check-logs-pii.sh" "$TEST_TMPDIR"
+fi
+
 say "dashboard queries against a live Prometheus (services, traffic, every query)"
 "$STEWARD_ROOT/scripts/check-dashboards-live.sh" "$PWD"  # cwd is the build dir
+
+if (($# == 0)); then
+  say "fuzzing: token, metadata and key parsing (${STEWARD_FUZZ_SECONDS:-20} s per target)"
+  "$STEWARD_ROOT/scripts/fuzz.sh" "${STEWARD_FUZZ_SECONDS:-20}"
+fi

@@ -13,9 +13,11 @@
 //     escalation, all capabilities dropped, RuntimeDefault seccomp, no
 //     service-account token), the migrate init container of every Deployment
 //     (the main container's image with --migrate_only, its settings, mounts
-//     and the same security context), gRPC probes on the gRPC port, requests and
-//     limits, in-cluster listen addresses, the database password file from
-//     its Secret, an HPA, a PDB, a Service and a NetworkPolicy per service
+//     and the same security context), probes that exec the image's
+//     steward-health over mutual TLS against the gRPC port, requests and
+//     limits, in-cluster listen addresses, TLS settings from the (required)
+//     TLS Secret, the database password file from its Secret, an HPA, a PDB,
+//     a Service and a NetworkPolicy per service
 //     (default deny; database egress only to the service's own database), a
 //     ServiceMonitor, and a PrometheusRule carrying exactly the rule groups of
 //     ops/prometheus/rules.
@@ -103,6 +105,11 @@ const SERVICES = {
   kpi: { grpc: 50054, metrics: 9104 },
 };
 
+// The probe binary docker/Dockerfile installs, and where the TLS Secret is
+// mounted.
+const HEALTH_BINARY = "/usr/bin/steward-health";
+const TLS_DIR = "/var/run/secrets/steward/tls";
+
 const matches = (selector = {}, labels = {}) =>
   Object.entries(selector).every(([k, v]) => labels[k] === v);
 
@@ -185,16 +192,32 @@ function serviceProblems(svc, name, d, objects, overlay) {
   const metricsPort = (c.ports ?? []).find((x) => x.name === "metrics")?.containerPort;
   if (grpcPort !== grpc) p.push(`grpc containerPort ${grpcPort}, expected ${grpc}`);
   if (metricsPort !== metrics) p.push(`metrics containerPort ${metricsPort}, expected ${metrics}`);
-  for (const probe of ["startupProbe", "readinessProbe", "livenessProbe"]) {
-    const g = c[probe]?.grpc;
-    if (!g) p.push(`${probe} is not a gRPC (grpc.health.v1) probe`);
-    else if (g.port !== grpc) p.push(`${probe} checks port ${g.port}, expected ${grpc}`);
-  }
   // Settings: from the (generated) ConfigMap.
   const cmName = (c.envFrom ?? []).find((e) => e.configMapRef)?.configMapRef?.name;
   const cm = objects.find((o) => o.kind === "ConfigMap" && o.metadata.name === cmName);
   if (!cm) p.push(`ConfigMap ${cmName} not rendered`);
   const env = cm?.data ?? {};
+  // Probes: kubelet's gRPC probes cannot speak TLS, so each one execs the
+  // image's steward-health against the pod's own gRPC port, trusting the CA
+  // the server uses and presenting the server's certificate (mutual TLS).
+  for (const probe of ["startupProbe", "readinessProbe", "livenessProbe"]) {
+    const pr = c[probe];
+    const cmd = pr?.exec?.command ?? [];
+    if (pr?.grpc) p.push(`${probe} is a gRPC probe (kubelet cannot speak TLS)`);
+    if (cmd[0] !== HEALTH_BINARY) {
+      p.push(`${probe} does not exec ${HEALTH_BINARY}`);
+      continue;
+    }
+    const flag = (name) => cmd.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+    const targets = cmd.slice(1).filter((a) => !a.startsWith("-"));
+    if (!isDeepStrictEqual(targets, [`127.0.0.1:${grpc}`])) p.push(`${probe} checks ${targets}, expected 127.0.0.1:${grpc}`);
+    if (flag("service") !== undefined) p.push(`${probe} asks for a named service, expected the overall one`);
+    for (const [name, setting] of [["tls_ca", "STEWARD_TLS_CLIENT_CA_FILE"], ["tls_cert", "STEWARD_TLS_CERT_FILE"], ["tls_key", "STEWARD_TLS_KEY_FILE"]]) {
+      if (!flag(name) || flag(name) !== env[setting]) p.push(`${probe}: --${name}=${flag(name)}, expected ${setting} (${env[setting]})`);
+    }
+    if (!flag("tls_server_name")) p.push(`${probe}: no --tls_server_name (127.0.0.1 is not the certificate's name)`);
+    if (!(pr.timeoutSeconds >= 2)) p.push(`${probe}: timeoutSeconds ${pr.timeoutSeconds}, expected at least 2 (a process and a TLS handshake)`);
+  }
   const want = {
     STEWARD_GRPC_LISTEN: `0.0.0.0:${grpc}`,
     STEWARD_METRICS_LISTEN: `0.0.0.0:${metrics}`,
@@ -204,6 +227,10 @@ function serviceProblems(svc, name, d, objects, overlay) {
     STEWARD_DB_PASSWORD_FILE: "/var/run/secrets/steward/db/password",
     STEWARD_MIGRATIONS_DIR: `/usr/share/steward/${svc}/schema`,
     STEWARD_SHUTDOWN_DRAIN: "5s",
+    // Listening on 0.0.0.0 requires TLS; mutual TLS from the TLS Secret.
+    STEWARD_TLS_CERT_FILE: `${TLS_DIR}/tls.crt`,
+    STEWARD_TLS_KEY_FILE: `${TLS_DIR}/tls.key`,
+    STEWARD_TLS_CLIENT_CA_FILE: `${TLS_DIR}/ca.crt`,
   };
   if (svc === "tickets") want.STEWARD_CALENDAR_FILE = "/usr/share/steward/calendars/cn-statutory.txt";
   for (const [k, v] of Object.entries(want)) {
@@ -219,14 +246,15 @@ function serviceProblems(svc, name, d, objects, overlay) {
   if (overlay === "dev" && !objects.some((o) => o.kind === "Secret" && o.metadata.name === vol?.secret?.secretName)) {
     p.push(`Secret ${vol?.secret?.secretName} not rendered in dev`);
   }
-  // JWT keys and TLS material: read-only mounts of optional Secrets, so the
-  // references exist before authentication and TLS are switched on.
-  for (const [dir, secret] of [["jwt", "steward-jwt-keys"], ["tls", `${name}-tls`]]) {
+  // JWT keys: a read-only mount of an optional Secret, so the reference
+  // exists before token verification is switched on. TLS material: a
+  // read-only mount of a required Secret (the pod cannot serve without it).
+  for (const [dir, secret, optional] of [["jwt", "steward-jwt-keys", true], ["tls", `${name}-tls`, false]]) {
     const m = (c.volumeMounts ?? []).find((x) => x.mountPath === `/var/run/secrets/steward/${dir}`);
     const v = m && (pod.volumes ?? []).find((x) => x.name === m.name);
     if (!m || m.readOnly !== true) p.push(`no read-only mount at /var/run/secrets/steward/${dir}`);
-    if (v?.secret?.secretName !== secret || v?.secret?.optional !== true) {
-      p.push(`the ${dir} mount is not the optional Secret ${secret}`);
+    if (v?.secret?.secretName !== secret || (v?.secret?.optional === true) !== optional) {
+      p.push(`the ${dir} mount is not the ${optional ? "optional" : "required"} Secret ${secret}`);
     }
   }
   // Companions.

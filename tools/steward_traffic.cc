@@ -38,6 +38,8 @@
 // Prints what it did per service; exits 1 when a call meant to succeed
 // failed, or one meant to fail succeeded, 2 on bad arguments.
 #include <grpcpp/grpcpp.h>
+
+#include <cstdlib>
 #include <unistd.h>
 
 #include <algorithm>
@@ -52,6 +54,8 @@
 #include "steward/kpi/v1/kpi.grpc.pb.h"
 #include "steward/tickets/v1/tickets.grpc.pb.h"
 #include "steward/training/v1/training.grpc.pb.h"
+
+#include "common/client/channel.h"
 
 namespace {
 
@@ -477,8 +481,18 @@ void Kpi(kp::KpiService::Stub& stub, const std::string& parent, const std::strin
           grpc::StatusCode::NOT_FOUND);
 }
 
+// Calls carry the bearer token in STEWARD_TOKEN (a manager of the traffic's
+// community; scripts/mint-token.sh makes one).
 std::shared_ptr<grpc::Channel> Dial(const std::string& target) {
-  return grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
+  const char* token = std::getenv("STEWARD_TOKEN");
+  auto channel = steward::client::MakeChannel(
+      {.target = target, .bearer_token = token == nullptr ? "" : token});
+  if (!channel.ok()) {
+    std::fprintf(stderr, "steward-traffic: %s\n",
+                 std::string(channel.status().message()).c_str());
+    std::exit(2);
+  }
+  return *channel;
 }
 
 }  // namespace

@@ -307,7 +307,9 @@ Transaction::Transaction(Connection& conn) : conn_(conn) {
 }
 
 void Transaction::Commit() {
+  CarryPendingAudit();
   conn_.raw().commit();
+  MarkAuditCarried();
   done_ = true;
   conn_.raw().setAutoCommit(true);
 }

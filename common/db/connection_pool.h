@@ -74,6 +74,7 @@ class Connection {
 };
 
 class ConnectionPool;
+class PendingAudit;
 
 // Exclusive use of one pooled connection; gives it back when destroyed.
 class Lease {
@@ -158,6 +159,8 @@ class Operation {
 
 // Turns autocommit off for its lifetime; rolls back unless Commit() ran.
 // Use inside Operation::Run (Commit throws sql::SQLException on failure).
+// Commit first inserts the thread's PendingAudit row, if one is waiting
+// (see audit_trail.h), so a call's change and its audit row commit together.
 class Transaction {
  public:
   explicit Transaction(Connection& conn);
@@ -167,8 +170,12 @@ class Transaction {
   void Commit();
 
  private:
+  // Defined in audit_trail.cc.
+  void CarryPendingAudit();
+  void MarkAuditCarried();
   Connection& conn_;
   bool done_ = false;
+  PendingAudit* carried_ = nullptr;
 };
 
 }  // namespace steward::db

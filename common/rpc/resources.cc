@@ -1,10 +1,13 @@
 #include "common/rpc/resources.h"
 
+#include <openssl/rand.h>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
 #include "common/rpc/errors.h"
 #include "common/util/fingerprint.h"
 #include "steward/common/v1/common.pb.h"
@@ -18,6 +21,29 @@ constexpr size_t kQueryFingerprintBytes = 16;
 
 std::string QueryFingerprint(absl::string_view query_key) {
   return Sha256(query_key).substr(0, kQueryFingerprintBytes);
+}
+
+absl::Mutex page_token_key_mu(absl::kConstInit);
+
+// A random key until SetPageTokenKey installs the deployment's.
+std::string* PageTokenKeyLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(page_token_key_mu) {
+  static std::string* key = [] {
+    unsigned char random[32];
+    RAND_bytes(random, sizeof(random));
+    return new std::string(reinterpret_cast<const char*>(random), sizeof(random));
+  }();
+  return key;
+}
+
+std::string PageTokenMac(const steward::common::v1::PageCursor& proto) {
+  std::string key;
+  {
+    absl::MutexLock lock(&page_token_key_mu);
+    key = *PageTokenKeyLocked();
+  }
+  return HmacSha256(key, absl::StrCat(proto.after_id(), "|",
+                                      proto.filter_fingerprint()))
+      .substr(0, 16);
 }
 
 }  // namespace
@@ -127,11 +153,17 @@ absl::StatusOr<int> NormalizePageSize(int page_size) {
   return page_size > kMaxPageSize ? kMaxPageSize : page_size;
 }
 
+void SetPageTokenKey(absl::string_view key) {
+  absl::MutexLock lock(&page_token_key_mu);
+  *PageTokenKeyLocked() = std::string(key);
+}
+
 std::string EncodePageToken(const PageCursor& cursor,
                             absl::string_view query_key) {
   steward::common::v1::PageCursor proto;
   proto.set_after_id(cursor.after_id);
   proto.set_filter_fingerprint(QueryFingerprint(query_key));
+  proto.set_mac(PageTokenMac(proto));
   std::string token;
   absl::WebSafeBase64Escape(proto.SerializeAsString(), &token);
   return token;
@@ -147,6 +179,9 @@ absl::StatusOr<PageCursor> DecodePageToken(absl::string_view token,
       !proto.ParseFromString(bytes) || proto.after_id() <= 0) {
     return InvalidField("page_token", "malformed page token");
   }
+  if (!SecureEquals(proto.mac(), PageTokenMac(proto))) {
+    return InvalidField("page_token", "page token was not issued by this service");
+  }
   if (proto.filter_fingerprint() != QueryFingerprint(query_key)) {
     return InvalidField("page_token",
                         "token was issued for another parent or filter");
@@ -158,7 +193,8 @@ absl::StatusOr<PageQuery> ParsePageQuery(absl::string_view parent,
                                          int page_size,
                                          absl::string_view page_token,
                                          absl::string_view collection,
-                                         absl::string_view filter_key) {
+                                         absl::string_view filter_key,
+                                         absl::string_view caller) {
   FieldErrors errors;
   PageQuery query;
   auto community = ParseCommunityParent(parent, "parent");
@@ -169,7 +205,8 @@ absl::StatusOr<PageQuery> ParsePageQuery(absl::string_view parent,
   query.community = *std::move(community);
   query.page_size = *size;
   query.query_key =
-      absl::StrCat(collection, "|", query.community, "|", filter_key);
+      absl::StrCat(collection, "|", query.community, "|", filter_key, "|",
+                   caller);
   auto cursor = DecodePageToken(page_token, query.query_key);
   if (!cursor.ok()) return cursor.status();
   query.after_id = cursor->after_id;

@@ -61,6 +61,12 @@ struct PageCursor {
   int64_t after_id = 0;  // 0: first page
 };
 
+// Page tokens carry an HMAC under this key, so they cannot be forged or
+// edited. Every replica of a service must use the same key (service_main
+// derives it from the data keys); until this is called a random per-process
+// key is used. Thread-safe.
+void SetPageTokenKey(absl::string_view key);
+
 // Encodes a cursor bound to `query_key` (the parent and filters of the List
 // call), so a token cannot be replayed with other filters.
 std::string EncodePageToken(const PageCursor& cursor,
@@ -79,13 +85,15 @@ struct PageQuery {
 };
 
 // Parses "communities/{community}", the page size and the token. The token
-// is bound to `collection`, the community and `filter_key` (a rendering of
-// the request's filters), so replaying it with other filters is rejected.
+// is bound to `collection`, the community, `filter_key` (a rendering of the
+// request's filters) and `caller` (the principal's id), so replaying it with
+// other filters or by another caller is rejected.
 absl::StatusOr<PageQuery> ParsePageQuery(absl::string_view parent,
                                          int page_size,
                                          absl::string_view page_token,
                                          absl::string_view collection,
-                                         absl::string_view filter_key);
+                                         absl::string_view filter_key,
+                                         absl::string_view caller);
 
 // The token of the page after `next_after_id`; empty when it is 0 (no more
 // pages).

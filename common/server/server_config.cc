@@ -12,6 +12,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/client/loopback.h"
 
 ABSL_FLAG(std::string, grpc_listen, "", "gRPC listen address host:port");
 ABSL_FLAG(std::string, metrics_listen, "",
@@ -271,6 +272,34 @@ absl::StatusOr<ServerConfig> LoadServerConfig(const ServiceDefaults& defaults,
     return absl::InvalidArgumentError(
         "--tls_client_ca_file (STEWARD_TLS_CLIENT_CA_FILE) needs "
         "--tls_cert_file and --tls_key_file");
+  }
+  // Plaintext never leaves the machine: without TLS only a loopback
+  // listener is allowed (an in-cluster pod listening on 0.0.0.0 must have
+  // its certificate).
+  if (config.tls_cert_file.empty() &&
+      !client::IsLoopbackHost(client::HostOfHostPort(config.grpc_listen))) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--grpc_listen (STEWARD_GRPC_LISTEN) \"", config.grpc_listen,
+        "\" is not a loopback address: set --tls_cert_file and "
+        "--tls_key_file (STEWARD_TLS_CERT_FILE, STEWARD_TLS_KEY_FILE), or "
+        "listen on 127.0.0.1, ::1 or localhost"));
+  }
+  if (config.max_connection_age_grace < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(
+        "--max_connection_age_grace (STEWARD_MAX_CONNECTION_AGE_GRACE) must "
+        "not be negative");
+  }
+  if (config.jwt_keys_file.empty()) {
+    return absl::InvalidArgumentError(
+        "--jwt_keys_file (STEWARD_JWT_KEYS_FILE) is required: every RPC but "
+        "health needs a verified bearer token (scripts/dev-secrets.sh makes "
+        "development keys)");
+  }
+  if (config.data_keys_file.empty()) {
+    return absl::InvalidArgumentError(
+        "--data_keys_file (STEWARD_DATA_KEYS_FILE) is required: personal "
+        "data and page tokens are protected with these keys "
+        "(scripts/dev-secrets.sh makes development keys)");
   }
   if (config.jwt_issuer.empty() || config.jwt_audience.empty()) {
     return absl::InvalidArgumentError(

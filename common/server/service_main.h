@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "common/auth/call_gate.h"
+#include "common/crypto/data_keys.h"
 #include "common/db/connection_pool.h"
 #include "common/server/server_config.h"
 
@@ -26,6 +28,11 @@ struct ServiceContext {
   const ServerConfig& config;
   db::ConnectionPool& pool;
   prometheus::Registry& registry;
+  // Every handler runs its calls through the gate (authentication, the
+  // access table, rate limits, audit rows).
+  auth::CallGate& gate;
+  // Personal-data encryption and lookup hashes (from --data_keys_file).
+  const crypto::DataKeyRing& keys;
 };
 
 // A service's object graph (repositories, use cases, handlers), built once

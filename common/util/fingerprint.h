@@ -14,6 +14,10 @@ namespace steward {
 std::string Sha256(absl::string_view data);
 // The same digest as 64 lower-case hex characters.
 std::string Sha256Hex(absl::string_view data);
+// The 32-byte HMAC-SHA256 of `data` under `key`.
+std::string HmacSha256(absl::string_view key, absl::string_view data);
+// Constant-time equality, for comparing MACs.
+bool SecureEquals(absl::string_view a, absl::string_view b);
 
 }  // namespace steward
 

@@ -16,7 +16,7 @@ class CommunicationBundle : public ServiceBundle {
   explicit CommunicationBundle(ServiceContext& context)
       : notices_(context.pool),
         notice_desk_(notices_, [] { return absl::Now(); }),
-        api_(notice_desk_) {}
+        api_(notice_desk_, context.gate) {}
   std::vector<grpc::Service*> handlers() override { return {&api_}; }
 
  private:

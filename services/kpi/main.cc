@@ -22,7 +22,7 @@ class KpiBundle : public ServiceBundle {
       : repository_(context.pool),
         desk_(
             repository_, [] { return absl::Now(); }, zone),
-        api_(desk_) {}
+        api_(desk_, context.gate) {}
   std::vector<grpc::Service*> handlers() override { return {&api_}; }
 
  private:

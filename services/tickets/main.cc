@@ -65,11 +65,11 @@ absl::StatusOr<calendar::BusinessCalendar> LoadCalendar() {
 class TicketsBundle : public ServiceBundle {
  public:
   TicketsBundle(ServiceContext& context, tickets::SlaRules rules)
-      : repository_(context.pool),
+      : repository_(context.pool, context.keys),
         desk_(
             repository_, [] { return absl::Now(); }, std::move(rules)),
         metrics_(context.registry),
-        api_(desk_),
+        api_(desk_, context.gate),
         engine_(desk_, context.registry, {}) {
     desk_.SetObserver(&metrics_);
   }

@@ -16,7 +16,7 @@ class TrainingBundle : public ServiceBundle {
   explicit TrainingBundle(ServiceContext& context)
       : repository_(context.pool),
         desk_(repository_, [] { return absl::Now(); }),
-        api_(desk_) {}
+        api_(desk_, context.gate) {}
   std::vector<grpc::Service*> handlers() override { return {&api_}; }
 
  private:

@@ -116,7 +116,7 @@ TEST_F(TicketEventsTest, ResumingFromAStoredCursorAfterARestartLosesAndRepeatsNo
   std::vector<std::string> delivered;
   {
     ServiceUnderTest s = StartServing();
-    auto stub = TicketService::NewStub(s.Channel());
+    auto stub = TicketService::NewStub(s.ChannelAs(SystemToken(env_)));
     cursor = EndCursor(*stub);
     for (int i = 0; i < 6; ++i) created.push_back(CreateTicket(*stub, community_));
     // The consumer processes the first half, stores its cursor...
@@ -127,7 +127,7 @@ TEST_F(TicketEventsTest, ResumingFromAStoredCursorAfterARestartLosesAndRepeatsNo
   }
   // ...and resumes against a new process.
   ServiceUnderTest s = StartServing();
-  auto stub = TicketService::NewStub(s.Channel());
+  auto stub = TicketService::NewStub(s.ChannelAs(SystemToken(env_)));
   std::vector<std::string> rest =
       Drain(*stub, cursor, community_, created.size() - delivered.size(),
             absl::Seconds(15));
@@ -145,7 +145,7 @@ TEST_F(TicketEventsTest, ResumingFromAStoredCursorAfterARestartLosesAndRepeatsNo
 
 TEST_F(TicketEventsTest, WatchStreamsNewEventsAndEndsAtShutdown) {
   ServiceUnderTest s = StartServing();
-  auto stub = TicketService::NewStub(s.Channel());
+  auto stub = TicketService::NewStub(s.ChannelAs(SystemToken(env_)));
   tickets::v1::WatchTicketEventsRequest request;
   request.set_after_cursor(EndCursor(*stub));
   grpc::ClientContext watch_context;

@@ -22,7 +22,13 @@ class TicketJourneyTest : public ::testing::Test {
     service_ = StartService(env_, "tickets", env_.db_port);
     ASSERT_TRUE(WaitForHealth(service_.target(), "SERVING", absl::Seconds(30)))
         << service_.process->ReadLog();
-    stub_ = TicketService::NewStub(service_.Channel());
+    // The front-desk clerk who registers and works the ticket: the token's
+    // subject is who the timeline records.
+    auth::TokenRequest desk;
+    desk.subject = "desk-li";
+    desk.role = auth::Role::kStaff;
+    desk.communities = {"*"};
+    stub_ = TicketService::NewStub(service_.ChannelAs(MintTestToken(env_, desk)));
     prefix_ = absl::StrCat("journey-", ::getpid(), "-",
                            absl::ToUnixMicros(absl::Now()));
   }

@@ -1,21 +1,29 @@
 // The tickets repository, desk and SLA engine in-process against the real
 // MariaDB (a scratch schema migrated with the service's own files): etag
-// races, mutation retries, atomic changes, and escalations fired exactly once
-// by two engine instances sharing the database.
+// races, mutation retries, atomic changes, escalations fired exactly once
+// by two engine instances sharing the database, and personal data sealed at
+// rest (raw rows, key rotation, legacy plaintext rows).
+#include <cppconn/driver.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+#include <cppconn/resultset_metadata.h>
+#include <cppconn/statement.h>
 #include <gtest/gtest.h>
 #include <prometheus/registry.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
-#include <cppconn/driver.h>
-#include <cppconn/statement.h>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <thread>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
+#include "common/crypto/data_keys.h"
 #include "common/db/connection_pool.h"
 #include "common/db/migrations.h"
 #include "services/tickets/domain/ticket_desk.h"
@@ -77,6 +85,10 @@ class TicketsStorageTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(::steward::testing::LoadTestEnv(&env_));
+    keys_text_ = crypto::DataKeyRing::GenerateText();
+    auto keys = crypto::DataKeyRing::Parse(keys_text_);
+    ASSERT_TRUE(keys.ok()) << keys.status();
+    keys_.emplace(*std::move(keys));
     schema_ = absl::StrCat("steward_tkt_", ::getpid(), "_",
                            absl::ToUnixMicros(absl::Now()) % 100000);
     Admin(absl::StrCat("CREATE DATABASE ", schema_));
@@ -93,13 +105,16 @@ class TicketsStorageTest : public ::testing::Test {
     if (!schema_.empty()) Admin("DROP DATABASE IF EXISTS " + schema_);
   }
 
-  std::unique_ptr<Replica> NewReplica() {
+  // A replica sealing with `keys` (the fixture's ring when null) on `schema`
+  // (the fixture's when empty).
+  std::unique_ptr<Replica> NewReplica(const crypto::DataKeyRing* keys = nullptr,
+                                      const std::string& schema = "") {
     auto r = std::make_unique<Replica>();
     db::DbConfig config;
     config.port = env_.db_port;
     config.user = "steward_admin";
     config.password = ::steward::testing::ReadPassword(env_, "admin");
-    config.schema = schema_;
+    config.schema = schema.empty() ? schema_ : schema;
     config.pool_size = 4;
     auto pool = db::ConnectionPool::Create(config, &r->metrics);
     if (!pool.ok()) {
@@ -107,7 +122,8 @@ class TicketsStorageTest : public ::testing::Test {
       return nullptr;
     }
     r->pool = *std::move(pool);
-    r->repository = std::make_unique<MysqlTicketRepository>(*r->pool);
+    r->repository = std::make_unique<MysqlTicketRepository>(
+        *r->pool, keys != nullptr ? *keys : *keys_);
     r->desk = std::make_unique<TicketDesk>(
         *r->repository, [] { return absl::Now(); }, FastRules());
     return r;
@@ -122,6 +138,79 @@ class TicketsStorageTest : public ::testing::Test {
         sql::SQLString(::steward::testing::ReadPassword(env_, "admin"));
     std::unique_ptr<sql::Connection> conn(get_driver_instance()->connect(options));
     std::unique_ptr<sql::Statement>(conn->createStatement())->execute(statement);
+  }
+
+  // A plain connection to the scratch schema, outside the repository.
+  std::unique_ptr<sql::Connection> Raw() {
+    sql::ConnectOptionsMap options;
+    options["hostName"] = sql::SQLString("127.0.0.1");
+    options["port"] = env_.db_port;
+    options["userName"] = sql::SQLString("steward_admin");
+    options["password"] =
+        sql::SQLString(::steward::testing::ReadPassword(env_, "admin"));
+    options["schema"] = sql::SQLString(schema_);
+    options["OPT_CHARSET_NAME"] = sql::SQLString("utf8mb4");
+    return std::unique_ptr<sql::Connection>(
+        get_driver_instance()->connect(options));
+  }
+
+  // Every column of a tickets row as stored (NULL: absent).
+  std::map<std::string, std::optional<std::string>> RawRow(int64_t id) {
+    std::map<std::string, std::optional<std::string>> row;
+    auto conn = Raw();
+    std::unique_ptr<sql::PreparedStatement> select(
+        conn->prepareStatement("SELECT * FROM tickets WHERE id = ?"));
+    select->setInt64(1, id);
+    std::unique_ptr<sql::ResultSet> r(select->executeQuery());
+    if (!r->next()) {
+      ADD_FAILURE() << "no tickets row " << id;
+      return row;
+    }
+    sql::ResultSetMetaData* meta = r->getMetaData();
+    for (unsigned int i = 1; i <= meta->getColumnCount(); ++i) {
+      const std::string name = meta->getColumnLabel(i);
+      if (r->isNull(i)) {
+        row[name] = std::nullopt;
+      } else {
+        row[name] = std::string(r->getString(i));
+      }
+    }
+    return row;
+  }
+
+  // Fails the test when any of `secrets` occurs in any column of the row.
+  void ExpectNoPlaintext(int64_t id, const std::vector<std::string>& secrets) {
+    for (const auto& [column, value] : RawRow(id)) {
+      if (!value.has_value()) continue;
+      for (const std::string& secret : secrets) {
+        EXPECT_EQ(value->find(secret), std::string::npos)
+            << "ticket " << id << " column " << column << " holds \"" << secret
+            << "\" in the clear";
+      }
+    }
+  }
+
+  int64_t RawCount(const std::string& where) {
+    auto conn = Raw();
+    std::unique_ptr<sql::Statement> statement(conn->createStatement());
+    std::unique_ptr<sql::ResultSet> r(
+        statement->executeQuery("SELECT COUNT(*) FROM tickets WHERE " + where));
+    return r->next() ? r->getInt64(1) : -1;
+  }
+
+  // A ring whose active key is a new "k2", keeping the fixture's keys (k1 and
+  // the lookup key) to open and hash with: a rotation in progress.
+  crypto::DataKeyRing RotatedRing() {
+    const std::string fresh = crypto::DataKeyRing::GenerateText();
+    const size_t at = fresh.find("\nk1 ");
+    EXPECT_NE(at, std::string::npos);
+    const size_t end = fresh.find('\n', at + 1);
+    const std::string key = fresh.substr(at + 4, end - (at + 4));
+    auto ring =
+        crypto::DataKeyRing::Parse(absl::StrCat("k2 ", key, "\n", keys_text_));
+    EXPECT_TRUE(ring.ok()) << ring.status();
+    EXPECT_EQ(ring->active_key_id(), "k2");
+    return *std::move(ring);
   }
 
   // Every event in the feed, waiting out the settle time of fresh gaps.
@@ -146,9 +235,42 @@ class TicketsStorageTest : public ::testing::Test {
   }
 
   TestEnv env_;
+  std::string keys_text_;
+  std::optional<crypto::DataKeyRing> keys_;
   std::string schema_;
   std::unique_ptr<Replica> replica_;
 };
+
+// A ticket with every personal field set (all of them sealed at rest).
+TicketDraft Personal(const std::string& community,
+                     const std::string& household) {
+  TicketDraft d = Inquiry(community);
+  d.kind = TicketKind::kHouseholdRepair;
+  d.description = "Water leaking from the bathroom ceiling";
+  d.location.building = "3";
+  d.location.unit = "2";
+  d.location.room = "一二〇一室";
+  d.household = household;
+  d.contact_name = "欧阳娜娜";
+  d.contact_phone = "+86 138-0013-8000";
+  return d;
+}
+
+void ExpectSamePersonalData(const TicketDraft& got, const TicketDraft& want) {
+  EXPECT_EQ(got.household, want.household);
+  EXPECT_EQ(got.location.room, want.location.room);
+  EXPECT_EQ(got.contact_name, want.contact_name);
+  EXPECT_EQ(got.contact_phone, want.contact_phone);
+}
+
+std::vector<int64_t> Ids(const absl::StatusOr<TicketPage>& page) {
+  std::vector<int64_t> ids;
+  EXPECT_TRUE(page.ok()) << page.status();
+  if (page.ok()) {
+    for (const Ticket& t : page->tickets) ids.push_back(t.id);
+  }
+  return ids;
+}
 
 TEST_F(TicketsStorageTest, TwoUpdatesWithOneEtagExactlyOneSucceeds) {
   auto view = replica_->desk->Register(Inquiry("race"), "create-1", "fp-c1");
@@ -562,6 +684,392 @@ TEST_F(TicketsStorageTest, BacklogGaugesCountOpenAndAtRiskTickets) {
   EXPECT_EQ(AllEvents().size(), 10u);
   ASSERT_TRUE(engine.RefreshGauges().ok());
   EXPECT_EQ(gauge("steward_ticket_events_backlog", {}), 0);
+}
+
+}  // namespace
+}  // namespace steward::tickets
+
+namespace steward::tickets {
+namespace {
+
+TEST_F(TicketsStorageTest, PersonalDataRoundTrips) {
+  const TicketDraft draft = Personal("pii", "3-2-1201");
+  auto created = replica_->desk->Register(draft, "pii-1", "fp-1");
+  ASSERT_TRUE(created.ok()) << created.status();
+  ExpectSamePersonalData(created->ticket.draft, draft);
+  auto fetched = replica_->desk->Get("pii", created->ticket.id);
+  ASSERT_TRUE(fetched.ok()) << fetched.status();
+  ExpectSamePersonalData(fetched->ticket.draft, draft);
+  EXPECT_EQ(fetched->ticket.draft.location.building, "3");
+  EXPECT_EQ(fetched->ticket.draft.location.unit, "2");
+  auto listed = replica_->desk->List("pii", {}, 0, 10);
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  ASSERT_EQ(listed->tickets.size(), 1u);
+  ExpectSamePersonalData(listed->tickets[0].draft, draft);
+  // A retried create answers with the stored row, opened.
+  auto replayed = replica_->desk->Register(draft, "pii-1", "fp-1");
+  ASSERT_TRUE(replayed.ok()) << replayed.status();
+  EXPECT_EQ(replayed->ticket.id, created->ticket.id);
+  ExpectSamePersonalData(replayed->ticket.draft, draft);
+  // Lifecycle changes leave the sealed columns as they were.
+  ASSERT_TRUE(
+      replica_->desk
+          ->Act("pii", created->ticket.id, 1, "a-1", "fp-a", Assign("eng-1"))
+          .ok());
+  ExpectSamePersonalData(
+      replica_->desk->Get("pii", created->ticket.id)->ticket.draft, draft);
+  // Empty personal fields stay empty, with no lookup hashes.
+  auto bare = replica_->desk->Register(Inquiry("pii"), "pii-2", "fp-2");
+  ASSERT_TRUE(bare.ok()) << bare.status();
+  auto row = RawRow(bare->ticket.id);
+  EXPECT_EQ(row["household"], "");
+  EXPECT_EQ(row["contact_phone"], "");
+  EXPECT_EQ(row["household_hash"], std::nullopt);
+  EXPECT_EQ(row["contact_phone_hash"], std::nullopt);
+  EXPECT_EQ(row["pii_sealed"], "1");
+  EXPECT_EQ(replica_->desk->Get("pii", bare->ticket.id)->ticket.draft.household,
+            "");
+}
+
+TEST_F(TicketsStorageTest, RawRowsHoldNoPlaintextPersonalData) {
+  const TicketDraft draft = Personal("raw", "3-2-1201");
+  auto created = replica_->desk->Register(draft, "raw-1", "fp-1");
+  ASSERT_TRUE(created.ok()) << created.status();
+  ExpectNoPlaintext(
+      created->ticket.id,
+      {"13800138000", "138-0013-8000", draft.contact_phone, draft.contact_name,
+       "欧阳", draft.household, draft.location.room});
+  auto row = RawRow(created->ticket.id);
+  ASSERT_TRUE(row["household_hash"].has_value());
+  ASSERT_TRUE(row["contact_phone_hash"].has_value());
+  EXPECT_EQ(row["household_hash"]->size(), 32u);
+  EXPECT_EQ(row["contact_phone_hash"]->size(), 32u);
+  EXPECT_EQ(row["pii_sealed"], "1");
+  // The key id travels in the blob; unsealed columns stay readable.
+  EXPECT_EQ(crypto::DataKeyRing::SealedKeyId(*row["contact_phone"]), "k1");
+  EXPECT_EQ(crypto::DataKeyRing::SealedKeyId(*row["household"]), "k1");
+  EXPECT_EQ(crypto::DataKeyRing::SealedKeyId(*row["room"]), "k1");
+  EXPECT_EQ(crypto::DataKeyRing::SealedKeyId(*row["contact_name"]), "k1");
+  EXPECT_EQ(row["building"], "3");
+  // The phone hash is of the normalised number, the household's of
+  // "community/household".
+  EXPECT_EQ(*row["contact_phone_hash"],
+            keys_->LookupHash("tickets.contact_phone", "13800138000"));
+  EXPECT_EQ(*row["household_hash"],
+            keys_->LookupHash("tickets.household", "raw/3-2-1201"));
+}
+
+TEST_F(TicketsStorageTest, UnopenableValueReadsEmptyAndKeepsItsBytes) {
+  const TicketDraft draft = Personal("tamper", "3-2-1201");
+  auto created = replica_->desk->Register(draft, "t-1", "fp-1");
+  ASSERT_TRUE(created.ok()) << created.status();
+  const int64_t id = created->ticket.id;
+  // A blob moved to another column no longer opens (the column is bound in).
+  Admin(absl::StrCat(
+      "UPDATE ", schema_,
+      ".tickets SET contact_name = contact_phone WHERE id = ", id));
+  const auto before = RawRow(id);
+  auto fetched = replica_->desk->Get("tamper", id);
+  ASSERT_TRUE(fetched.ok()) << fetched.status();
+  EXPECT_EQ(fetched->ticket.draft.contact_name, "");
+  EXPECT_EQ(fetched->ticket.draft.contact_phone, draft.contact_phone);
+  EXPECT_EQ(fetched->ticket.draft.household, draft.household);
+  auto listed = replica_->desk->List("tamper", {}, 0, 10);
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  ASSERT_TRUE(
+      replica_->desk->Act("tamper", id, 1, "a", "fp-a", Assign("e")).ok());
+  const auto after = RawRow(id);
+  EXPECT_EQ(after.at("contact_name"), before.at("contact_name"));
+  EXPECT_EQ(after.at("household"), before.at("household"));
+}
+
+TEST_F(TicketsStorageTest, ListFiltersByHousehold) {
+  auto add = [&](const std::string& community, const std::string& household,
+                 const std::string& id) {
+    auto v = replica_->desk->Register(Personal(community, household), id,
+                                      "fp-" + id);
+    EXPECT_TRUE(v.ok()) << v.status();
+    return v.ok() ? v->ticket.id : 0;
+  };
+  const int64_t a1 = add("hh", "3-2-1201", "a1");
+  const int64_t b1 = add("hh", "3-2-1202", "b1");
+  const int64_t a2 = add("hh", "3-2-1201", "a2");
+  const int64_t c1 = add("hh", "4-1-0101", "c1");
+  add("other", "3-2-1201", "x1");  // the same household id elsewhere
+  TicketDraft public_area = Inquiry("hh");
+  public_area.kind = TicketKind::kPublicRepair;
+  public_area.location.building = "3";
+  ASSERT_TRUE(replica_->desk->Register(public_area, "p1", "fp-p1").ok());
+  auto list = [&](std::vector<std::string> households) {
+    TicketFilter filter;
+    filter.households = std::move(households);
+    return Ids(replica_->desk->List("hh", filter, 0, 50));
+  };
+  EXPECT_EQ(list({"3-2-1201"}), (std::vector<int64_t>{a2, a1}));
+  EXPECT_EQ(list({"3-2-1201", "3-2-1202"}), (std::vector<int64_t>{a2, b1, a1}));
+  EXPECT_EQ(list({"3-2-1202", "4-1-0101", "3-2-1201"}),
+            (std::vector<int64_t>{c1, a2, b1, a1}));
+  EXPECT_TRUE(list({"9-9-9999"}).empty());
+  EXPECT_EQ(list({}).size(), 5u);
+  // Combined with another filter; paging carries it.
+  TicketFilter with_kind{.kind = TicketKind::kHouseholdRepair};
+  with_kind.households = {"3-2-1201"};
+  auto first = replica_->desk->List("hh", with_kind, 0, 1);
+  EXPECT_EQ(Ids(first), std::vector<int64_t>{a2});
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(Ids(replica_->desk->List("hh", with_kind, first->next_after_id, 1)),
+            std::vector<int64_t>{a1});
+  // Eight is the most one query takes.
+  std::vector<std::string> eight = {"3-2-1201", "1", "2", "3",
+                                    "4",        "5", "6", "7"};
+  EXPECT_EQ(list(eight), (std::vector<int64_t>{a2, a1}));
+  std::vector<std::string> nine = eight;
+  nine.push_back("8");
+  TicketFilter too_many;
+  too_many.households = nine;
+  auto refused = replica_->repository->List("hh", too_many, 0, 50);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(refused.status().message().find("households"),
+            absl::string_view::npos)
+      << refused.status();
+}
+
+TEST_F(TicketsStorageTest, KeyRotationKeepsOldValuesReadable) {
+  const TicketDraft first = Personal("rot", "3-2-1201");
+  auto old_ticket = replica_->desk->Register(first, "r-1", "fp-1");
+  ASSERT_TRUE(old_ticket.ok()) << old_ticket.status();
+  const crypto::DataKeyRing rotated = RotatedRing();
+  std::unique_ptr<Replica> r2 = NewReplica(&rotated);
+  ASSERT_NE(r2, nullptr);
+  // Sealed under k1, opened by the rotated ring.
+  auto read = r2->desk->Get("rot", old_ticket->ticket.id);
+  ASSERT_TRUE(read.ok()) << read.status();
+  ExpectSamePersonalData(read->ticket.draft, first);
+  // New values are sealed under k2 and read back with the rotated ring.
+  TicketDraft second = Personal("rot", "3-2-1201");
+  second.contact_name = "张三";
+  second.contact_phone = "13912345678";
+  auto new_ticket = r2->desk->Register(second, "r-2", "fp-2");
+  ASSERT_TRUE(new_ticket.ok()) << new_ticket.status();
+  auto reread = r2->desk->Get("rot", new_ticket->ticket.id);
+  ASSERT_TRUE(reread.ok()) << reread.status();
+  ExpectSamePersonalData(reread->ticket.draft, second);
+  EXPECT_EQ(crypto::DataKeyRing::SealedKeyId(
+                *RawRow(new_ticket->ticket.id)["contact_phone"]),
+            "k2");
+  EXPECT_EQ(crypto::DataKeyRing::SealedKeyId(
+                *RawRow(old_ticket->ticket.id)["contact_phone"]),
+            "k1");
+  // The lookup key did not rotate: one household filter finds both.
+  TicketFilter filter;
+  filter.households = {"3-2-1201"};
+  const std::vector<int64_t> both = {new_ticket->ticket.id,
+                                     old_ticket->ticket.id};
+  EXPECT_EQ(Ids(r2->desk->List("rot", filter, 0, 10)), both);
+  EXPECT_EQ(Ids(replica_->desk->List("rot", filter, 0, 10)), both);
+  // A replica without k2 still answers: the values it cannot open are empty.
+  auto stale = replica_->desk->Get("rot", new_ticket->ticket.id);
+  ASSERT_TRUE(stale.ok()) << stale.status();
+  EXPECT_EQ(stale->ticket.draft.contact_phone, "");
+  EXPECT_EQ(stale->ticket.draft.household, "");
+  EXPECT_EQ(stale->ticket.draft.location.building, "3");
+}
+
+TEST_F(TicketsStorageTest, LegacyPlaintextRowsAreSealedInPlace) {
+  // Rows as the code before V010 wrote them: plaintext, pii_sealed = 0.
+  auto legacy = [&](const std::string& household, const std::string& name,
+                    const std::string& phone, const std::string& request) {
+    auto conn = Raw();
+    std::unique_ptr<sql::PreparedStatement> insert(conn->prepareStatement(
+        "INSERT INTO tickets (community_id, kind, priority, channel, line,"
+        " building, unit, room, description, state, version, request_id,"
+        " request_fingerprint, create_time, update_time, category, household,"
+        " contact_name, contact_phone) VALUES ('legacy', 3, 3, 2, 5, '5', '1',"
+        " ?, 'Noise at night', 1, 1, ?, 'fp', UTC_TIMESTAMP(6),"
+        " UTC_TIMESTAMP(6), 'noise', ?, ?, ?)"));
+    insert->setString(1, "一〇一室");
+    insert->setString(2, request);
+    insert->setString(3, household);
+    insert->setString(4, name);
+    insert->setString(5, phone);
+    insert->executeUpdate();
+    std::unique_ptr<sql::Statement> s(conn->createStatement());
+    std::unique_ptr<sql::ResultSet> r(
+        s->executeQuery("SELECT LAST_INSERT_ID()"));
+    r->next();
+    return r->getInt64(1);
+  };
+  const int64_t first = legacy("5-1-101", "李四", "139-0000-1111", "l-1");
+  const int64_t second = legacy("5-1-102", "王五", "13900002222", "l-2");
+  EXPECT_EQ(RawCount("pii_sealed = 0"), 2);
+  // Not sealed yet: read as stored.
+  auto before = replica_->repository->Get("legacy", first);
+  ASSERT_TRUE(before.ok()) << before.status();
+  EXPECT_EQ(before->draft.contact_phone, "139-0000-1111");
+  EXPECT_EQ(before->draft.location.room, "一〇一室");
+
+  auto sealed = replica_->repository->SealLegacyRows();
+  ASSERT_TRUE(sealed.ok()) << sealed.status();
+  EXPECT_EQ(*sealed, 2);
+  EXPECT_EQ(*replica_->repository->SealLegacyRows(), 0);  // idempotent
+  EXPECT_EQ(RawCount("pii_sealed = 0"), 0);
+  ExpectNoPlaintext(
+      first, {"139-0000-1111", "13900001111", "李四", "5-1-101", "一〇一室"});
+  ExpectNoPlaintext(second, {"13900002222", "王五", "5-1-102"});
+  auto row = RawRow(first);
+  ASSERT_TRUE(row["household_hash"].has_value());
+  EXPECT_EQ(row["household_hash"]->size(), 32u);
+  EXPECT_EQ(*row["contact_phone_hash"],
+            keys_->LookupHash("tickets.contact_phone", "13900001111"));
+  auto after = replica_->repository->Get("legacy", first);
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_EQ(after->draft.household, "5-1-101");
+  EXPECT_EQ(after->draft.contact_name, "李四");
+  EXPECT_EQ(after->draft.contact_phone, "139-0000-1111");
+  EXPECT_EQ(after->draft.location.room, "一〇一室");
+  TicketFilter filter;
+  filter.households = {"5-1-102"};
+  EXPECT_EQ(Ids(replica_->desk->List("legacy", filter, 0, 10)),
+            std::vector<int64_t>{second});
+
+  // The sealed households count towards a group complaint: a third one
+  // opens the incident and links all three.
+  SlaRules rules = FastRules();
+  rules.group_complaints = {.households = 3, .window = absl::Hours(1)};
+  TicketDesk desk(
+      *replica_->repository, [] { return absl::Now(); }, rules);
+  TicketDraft third = Inquiry("legacy");
+  third.kind = TicketKind::kComplaint;
+  third.category = "noise";
+  third.location.building = "5";
+  third.household = "5-1-103";
+  auto opened = desk.Register(third, "l-3", "fp-3");
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  auto incidents = desk.ListIncidents("legacy");
+  ASSERT_TRUE(incidents.ok()) << incidents.status();
+  ASSERT_EQ(incidents->size(), 1u);
+  EXPECT_EQ((*incidents)[0].ticket_ids,
+            (std::vector<int64_t>{first, second, opened->ticket.id}));
+}
+
+TEST_F(TicketsStorageTest, TwoReplicasSealLegacyRowsTogether) {
+  constexpr int kRows = 1234;  // more than two batches each
+  Admin(absl::StrCat(
+      "INSERT INTO ", schema_,
+      ".tickets (community_id, kind, priority, channel, line, building,"
+      " description, state, version, request_id, request_fingerprint,"
+      " create_time, update_time, household, contact_name, contact_phone)"
+      " SELECT 'bulk', 1, 3, 2, 2, '3', 'Leak', 1, 1, CONCAT('b-', seq), 'fp',"
+      " UTC_TIMESTAMP(6), UTC_TIMESTAMP(6), CONCAT('3-2-', seq), 'Owner',"
+      " CONCAT('1390000', LPAD(seq, 4, '0')) FROM ",
+      schema_, ".seq_1_to_", kRows));
+  ASSERT_EQ(RawCount("pii_sealed = 0"), kRows);
+  std::unique_ptr<Replica> a = NewReplica(), b = NewReplica();
+  ASSERT_NE(a, nullptr);
+  ASSERT_NE(b, nullptr);
+  absl::StatusOr<int> sealed_a, sealed_b;
+  std::thread ta([&] { sealed_a = a->repository->SealLegacyRows(); });
+  std::thread tb([&] { sealed_b = b->repository->SealLegacyRows(); });
+  ta.join();
+  tb.join();
+  ASSERT_TRUE(sealed_a.ok()) << sealed_a.status();
+  ASSERT_TRUE(sealed_b.ok()) << sealed_b.status();
+  EXPECT_EQ(*sealed_a + *sealed_b, kRows);  // each row sealed exactly once
+  EXPECT_EQ(RawCount("pii_sealed = 0"), 0);
+  EXPECT_EQ(RawCount("household_hash IS NULL OR contact_phone_hash IS NULL"),
+            0);
+  EXPECT_EQ(RawCount("contact_phone LIKE '139%' OR household LIKE '3-2-%'"), 0);
+  int checked = 0;
+  int64_t before_id = 0;
+  do {
+    auto page = replica_->repository->List("bulk", {}, before_id, 500);
+    ASSERT_TRUE(page.ok()) << page.status();
+    for (const Ticket& t : page->tickets) {
+      const std::string n(absl::StripPrefix(t.draft.household, "3-2-"));
+      EXPECT_EQ(t.draft.contact_phone,
+                absl::StrCat("1390000", std::string(4 - n.size(), '0'), n));
+      EXPECT_EQ(t.draft.contact_name, "Owner");
+      ++checked;
+    }
+    before_id = page->next_after_id;
+  } while (before_id != 0);
+  EXPECT_EQ(checked, kRows);
+
+  // A replica's first List seals what older code wrote meanwhile.
+  Admin(absl::StrCat(
+      "INSERT INTO ", schema_,
+      ".tickets (community_id, kind, priority, channel, line, description,"
+      " state, version, request_id, request_fingerprint, create_time,"
+      " update_time, household, contact_phone) VALUES ('bulk', 1, 3, 2, 2,"
+      " 'Leak', 1, 1, 'late', 'fp', UTC_TIMESTAMP(6), UTC_TIMESTAMP(6),"
+      " '9-9-909', '13999999999')"));
+  std::unique_ptr<Replica> c = NewReplica();
+  ASSERT_NE(c, nullptr);
+  TicketFilter filter;
+  filter.households = {"9-9-909"};
+  EXPECT_EQ(Ids(c->repository->List("bulk", filter, 0, 10)).size(), 1u);
+  EXPECT_EQ(RawCount("pii_sealed = 0"), 0);
+}
+
+TEST_F(TicketsStorageTest, UpgradeFromV009SealsTheExistingRows) {
+  // A database as the code before V010 left it, with a row in it.
+  const std::string old_schema = schema_ + "_v9";
+  Admin("CREATE DATABASE " + old_schema);
+  absl::Cleanup drop = [&] { Admin("DROP DATABASE IF EXISTS " + old_schema); };
+  std::unique_ptr<Replica> old = NewReplica(nullptr, old_schema);
+  ASSERT_NE(old, nullptr);
+  auto files = db::LoadMigrations(env_.source_dir + "/services/tickets/schema");
+  ASSERT_TRUE(files.ok()) << files.status();
+  std::vector<db::MigrationFile> before_v010;
+  for (const db::MigrationFile& f : *files) {
+    if (f.version < 10) before_v010.push_back(f);
+  }
+  ASSERT_TRUE(db::ApplyMigrations(*old->pool, before_v010).ok());
+  {
+    auto conn = Raw();
+    std::unique_ptr<sql::PreparedStatement> insert(conn->prepareStatement(
+        "INSERT INTO " + old_schema +
+        ".tickets (community_id, kind, priority, channel, line, building,"
+        " room, description, state, version, request_id, request_fingerprint,"
+        " create_time, update_time, household, contact_name, contact_phone)"
+        " VALUES ('up', 1, 3, 2, 2, '7', ?, 'Leak', 1, 1, 'u-1', 'fp',"
+        " UTC_TIMESTAMP(6), UTC_TIMESTAMP(6), ?, ?, ?)"));
+    insert->setString(1, "七〇二室");
+    insert->setString(2, "7-1-702");
+    insert->setString(3, "诸葛亮");
+    insert->setString(4, "+86 137 0000 3333");
+    insert->executeUpdate();
+  }
+  // The upgrade: V010 and later, then the repository's first use.
+  auto report = db::ApplyMigrations(*old->pool, *files);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(report->applied.front(), 10);
+  TicketFilter filter;
+  filter.households = {"7-1-702"};
+  auto page = old->repository->List("up", filter, 0, 10);
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->tickets.size(), 1u);
+  const TicketDraft& d = page->tickets[0].draft;
+  EXPECT_EQ(d.location.room, "七〇二室");
+  EXPECT_EQ(d.household, "7-1-702");
+  EXPECT_EQ(d.contact_name, "诸葛亮");
+  EXPECT_EQ(d.contact_phone, "+86 137 0000 3333");
+  auto conn = Raw();
+  std::unique_ptr<sql::Statement> select(conn->createStatement());
+  std::unique_ptr<sql::ResultSet> row(select->executeQuery(
+      "SELECT room, household, contact_name, contact_phone, pii_sealed,"
+      " LENGTH(contact_phone_hash) FROM " +
+      old_schema + ".tickets"));
+  ASSERT_TRUE(row->next());
+  for (int i = 1; i <= 4; ++i) {
+    const std::string stored = row->getString(i);
+    for (const std::string plain :
+         {"七〇二", "7-1-702", "诸葛亮", "13700003333", "137 0000"}) {
+      EXPECT_EQ(stored.find(plain), std::string::npos) << "column " << i;
+    }
+  }
+  EXPECT_EQ(row->getInt(5), 1);
+  EXPECT_EQ(row->getInt(6), 32);
 }
 
 }  // namespace

@@ -10,16 +10,55 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/client/channel.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 
 namespace steward::testing {
 
 std::shared_ptr<grpc::Channel> ServiceUnderTest::Channel() const {
-  return grpc::CreateChannel(target(), grpc::InsecureChannelCredentials());
+  return ChannelAs(default_token);
+}
+
+std::shared_ptr<grpc::Channel> ServiceUnderTest::ChannelAs(
+    const std::string& token) const {
+  auto channel =
+      client::MakeChannel({.target = target(), .bearer_token = token});
+  EXPECT_TRUE(channel.ok()) << channel.status();
+  return channel.ok() ? *channel : nullptr;
+}
+
+std::string MintTestToken(const TestEnv& env, auth::TokenRequest request) {
+  std::ifstream in(env.secrets_dir + "/jwt-signing.key");
+  std::stringstream pem;
+  pem << in.rdbuf();
+  auto token = auth::MintToken(request, pem.str());
+  EXPECT_TRUE(token.ok()) << token.status()
+                          << " (run scripts/test.sh: it makes the keys)";
+  return token.value_or("");
+}
+
+std::string ManagerToken(const TestEnv& env) {
+  auth::TokenRequest request;
+  request.subject = "test-manager";
+  request.role = auth::Role::kManager;
+  request.communities = {"*"};
+  return MintTestToken(env, request);
+}
+
+std::string SystemToken(const TestEnv& env) {
+  auth::TokenRequest request;
+  request.subject = "test-system";
+  request.role = auth::Role::kSystem;
+  request.communities = {"*"};
+  request.scopes = {"tickets.read",  "tickets.write", "communication.read",
+                    "communication.write", "training.read", "training.write",
+                    "kpi.read",      "kpi.write",     "pii.read"};
+  return MintTestToken(env, request);
 }
 
 ServiceUnderTest StartService(const TestEnv& env, const std::string& service,
@@ -35,6 +74,8 @@ ServiceUnderTest StartService(const TestEnv& env, const std::string& service,
       absl::StrCat("--db_port=", db_port),
       absl::StrCat("--db_password_file=", env.secrets_dir, "/", service,
                    ".password"),
+      absl::StrCat("--jwt_keys_file=", env.secrets_dir, "/jwt-public.pem"),
+      absl::StrCat("--data_keys_file=", env.secrets_dir, "/data-keys"),
       absl::StrCat("--grpc_listen=127.0.0.1:", s.grpc_port),
       absl::StrCat("--metrics_listen=127.0.0.1:", s.metrics_port),
       "--health_interval=200ms",
@@ -42,6 +83,7 @@ ServiceUnderTest StartService(const TestEnv& env, const std::string& service,
   argv.insert(argv.end(), extra_flags.begin(), extra_flags.end());
   const std::string log = absl::StrCat(
       ::testing::TempDir(), "steward-", service, "-", s.grpc_port, ".log");
+  s.default_token = ManagerToken(env);
   s.process = std::make_unique<Subprocess>(argv, log);
   return s;
 }
@@ -118,6 +160,7 @@ bool ScratchMariaDb::Start() {
   const std::string command = absl::StrCat(
       "bash -c 'source \"", base_.source_dir, "/scripts/lib.sh\" && ",
       "mariadb_start \"", dir_, "/data\" ", port_, " && mariadb_bootstrap \"",
+      dir_, "/secrets\" && \"", base_.source_dir, "/scripts/dev-secrets.sh\" \"",
       dir_, "/secrets\"' >>\"", dir_, "/start.log\" 2>&1");
   return RunShell(command) == 0 && ReadPid() > 0;
 }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "common/auth/token_minter.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_env.h"
 
@@ -21,12 +22,25 @@ struct ServiceUnderTest {
   int grpc_port = 0;
   int metrics_port = 0;
   std::unique_ptr<Subprocess> process;
+  // A manager of every community: what most tests act as.
+  std::string default_token;
   std::string target() const { return "127.0.0.1:" + std::to_string(grpc_port); }
+  // Every call carries default_token.
   std::shared_ptr<grpc::Channel> Channel() const;
+  // Every call carries `token` ("" for none).
+  std::shared_ptr<grpc::Channel> ChannelAs(const std::string& token) const;
 };
 
-// Starts steward-<service> against the database on `db_port`, with the
-// given extra flags. Does not wait for it.
+// A bearer token signed with the development key scripts/dev-secrets.sh
+// made in env.secrets_dir (the services under test trust its public key).
+std::string MintTestToken(const TestEnv& env, auth::TokenRequest request);
+// Development principals.
+std::string ManagerToken(const TestEnv& env);  // communities ["*"]
+std::string SystemToken(const TestEnv& env);   // every service's scopes
+
+// Starts steward-<service> against the database on `db_port` with the
+// development secrets of env.secrets_dir and the given extra flags. Does not
+// wait for it.
 ServiceUnderTest StartService(const TestEnv& env, const std::string& service,
                               int db_port,
                               const std::vector<std::string>& extra_flags = {});

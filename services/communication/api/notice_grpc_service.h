@@ -4,6 +4,7 @@
 #ifndef STEWARD_SERVICES_COMMUNICATION_API_NOTICE_GRPC_SERVICE_H_
 #define STEWARD_SERVICES_COMMUNICATION_API_NOTICE_GRPC_SERVICE_H_
 
+#include "common/auth/call_gate.h"
 #include "services/communication/domain/notice_desk.h"
 #include "steward/communication/v1/communication.grpc.pb.h"
 
@@ -13,7 +14,12 @@ namespace steward::communication {
 class NoticeGrpcService final : public v1::CommunicationService::Service {
  public:
   // `desk` must outlive the service.
-  explicit NoticeGrpcService(NoticeDesk& desk) : desk_(desk) {}
+  static constexpr absl::string_view kService =
+      "steward.communication.v1.CommunicationService";
+
+  // `desk` and `gate` must outlive the service.
+  NoticeGrpcService(NoticeDesk& desk, auth::CallGate& gate)
+      : desk_(desk), gate_(gate) {}
 
   grpc::Status CreateNotice(grpc::ServerContext* context,
                             const v1::CreateNoticeRequest* request,
@@ -27,6 +33,7 @@ class NoticeGrpcService final : public v1::CommunicationService::Service {
 
  private:
   NoticeDesk& desk_;
+  auth::CallGate& gate_;
 };
 
 }  // namespace steward::communication

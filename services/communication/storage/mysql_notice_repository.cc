@@ -58,6 +58,8 @@ absl::StatusOr<Notice> MysqlNoticeRepository::Create(
   notice.version = 1;
   notice.create_time = notice.update_time = db::TruncateToMicros(now);
   absl::Status status = create_.Run([&](db::Connection& conn) -> absl::Status {
+    // One transaction, so the call's audit row commits with the row.
+    db::Transaction transaction(conn);
     const std::string stamp = db::ToSqlDateTime(notice.create_time);
     sql::PreparedStatement& insert = conn.Prepare(sql_text::kInsertNotice);
     insert.setString(1, draft.community);
@@ -82,6 +84,7 @@ absl::StatusOr<Notice> MysqlNoticeRepository::Create(
              [&](sql::ResultSet& row) { notice = ReadNotice(row); }},
             fingerprint, "notice", "concurrent create conflict; retry"));
     if (id > 0) notice.id = id;
+    transaction.Commit();
     return absl::OkStatus();
   });
   if (!status.ok()) return status;

@@ -3,6 +3,7 @@
 #ifndef STEWARD_SERVICES_KPI_API_SCORECARD_GRPC_SERVICE_H_
 #define STEWARD_SERVICES_KPI_API_SCORECARD_GRPC_SERVICE_H_
 
+#include "common/auth/call_gate.h"
 #include "services/kpi/domain/scorecard_desk.h"
 #include "steward/kpi/v1/kpi.grpc.pb.h"
 
@@ -12,7 +13,11 @@ namespace steward::kpi {
 class ScorecardGrpcService final : public v1::KpiService::Service {
  public:
   // `desk` must outlive the service.
-  explicit ScorecardGrpcService(ScorecardDesk& desk) : desk_(desk) {}
+  static constexpr absl::string_view kService = "steward.kpi.v1.KpiService";
+
+  // `desk` and `gate` must outlive the service.
+  ScorecardGrpcService(ScorecardDesk& desk, auth::CallGate& gate)
+      : desk_(desk), gate_(gate) {}
 
   grpc::Status CreateScorecard(grpc::ServerContext* context,
                                const v1::CreateScorecardRequest* request,
@@ -26,6 +31,7 @@ class ScorecardGrpcService final : public v1::KpiService::Service {
 
  private:
   ScorecardDesk& desk_;
+  auth::CallGate& gate_;
 };
 
 }  // namespace steward::kpi

@@ -67,6 +67,8 @@ absl::StatusOr<Scorecard> MysqlScorecardRepository::Create(
   scorecard.version = 1;
   scorecard.create_time = scorecard.update_time = db::TruncateToMicros(now);
   absl::Status status = create_.Run([&](db::Connection& conn) -> absl::Status {
+    // One transaction, so the call's audit row commits with the row.
+    db::Transaction transaction(conn);
     const std::string stamp = db::ToSqlDateTime(scorecard.create_time);
     sql::PreparedStatement& insert = conn.Prepare(sql_text::kInsertScorecard);
     insert.setString(1, draft.community);
@@ -88,6 +90,7 @@ absl::StatusOr<Scorecard> MysqlScorecardRepository::Create(
             "a scorecard for this subject and period already exists in this "
             "community"));
     if (id > 0) scorecard.id = id;
+    transaction.Commit();
     return absl::OkStatus();
   });
   if (!status.ok()) return status;

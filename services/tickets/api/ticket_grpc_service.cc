@@ -1,14 +1,13 @@
 #include "services/tickets/api/ticket_grpc_service.h"
 
 #include <algorithm>
-
 #include <utility>
 
 #include "absl/cleanup/cleanup.h"
-#include "absl/strings/str_cat.h"
-#include "absl/strings/strip.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/strip.h"
 #include "common/rpc/errors.h"
 #include "common/rpc/grpc_status.h"
 #include "common/rpc/idempotency.h"
@@ -20,6 +19,8 @@
 namespace steward::tickets {
 namespace {
 
+using auth::Principal;
+using auth::Role;
 using rpc::ToGrpcStatus;
 
 constexpr int kDefaultEventPage = 100;
@@ -33,197 +34,364 @@ std::string FilterKey(const v1::ListTicketsRequest& request) {
       request.created_after().seconds(), ".", request.created_after().nanos(),
       "|", request.created_before().seconds(), ".",
       request.created_before().nanos(), "|", request.overdue_only(), "|",
-      request.at_risk_only(), "|", request.line());
+      request.at_risk_only(), "|", request.line(), "|", request.household());
+}
+
+absl::Status NoTicketAccess() {
+  // Owners get this for tickets of other households and for ids that do
+  // not exist alike, so it reveals nothing.
+  return absl::PermissionDeniedError(
+      "no access to this ticket: owners reach their own households' tickets");
+}
+
+// The actor a change is recorded under: the verified caller. System
+// clients may act for a named staff member (`requested`).
+Actor ActorOf(const Principal& caller, const std::string& requested) {
+  switch (caller.role) {
+    case Role::kOwner:
+      return {ActorKind::kOwner, caller.subject};
+    case Role::kSystem:
+      return requested.empty() ? Actor{ActorKind::kSystem, caller.subject}
+                               : Actor{ActorKind::kStaff, requested};
+    default:
+      return {ActorKind::kStaff, caller.subject};
+  }
 }
 
 }  // namespace
 
+absl::Status TicketGrpcService::TicketAccess(const Principal& caller,
+                                             const std::string& community,
+                                             int64_t id) const {
+  if (absl::Status s = auth::CheckCommunity(caller, community); !s.ok())
+    return s;
+  if (caller.role != Role::kOwner) return absl::OkStatus();
+  // The household never changes after registration, so checking before the
+  // change's own transaction is race-free.
+  auto view = desk_.Get(community, id);
+  if (!view.ok()) {
+    return view.status().code() == absl::StatusCode::kNotFound
+               ? NoTicketAccess()
+               : view.status();
+  }
+  if (!caller.OwnsHousehold(community, view->ticket.draft.household)) {
+    return NoTicketAccess();
+  }
+  return absl::OkStatus();
+}
+
+void TicketGrpcService::Reply(const Principal& caller, const TicketView& view,
+                              v1::Ticket* out) const {
+  ToProto(view, out);
+  if (!caller.SeesPersonalData()) MaskPersonalData(out);
+}
+
 grpc::Status TicketGrpcService::CreateTicket(
     grpc::ServerContext* context, const v1::CreateTicketRequest* request,
     v1::Ticket* response) {
-  if (absl::Status s = rpc::ValidateRequestId(request->request_id()); !s.ok()) {
-    return ToGrpcStatus(s);
-  }
-  auto draft = DraftFromRequest(*request);
-  if (!draft.ok()) return ToGrpcStatus(draft.status());
-  auto view = desk_.Register(*draft, request->request_id(),
-                             rpc::RequestFingerprint(*request));
-  if (!view.ok()) return ToGrpcStatus(view.status());
-  ToProto(*view, response);
-  return grpc::Status::OK;
+  return gate_.Run(
+      context, kService, "CreateTicket",
+      {request->parent(), request->request_id()}, [&](const Principal& caller) {
+        if (absl::Status s = rpc::ValidateRequestId(request->request_id());
+            !s.ok()) {
+          return ToGrpcStatus(s);
+        }
+        auto draft = DraftFromRequest(*request);
+        if (!draft.ok()) return ToGrpcStatus(draft.status());
+        if (absl::Status s = auth::CheckCommunity(caller, draft->community);
+            !s.ok()) {
+          return ToGrpcStatus(s);
+        }
+        if (caller.role == Role::kOwner && !draft->household.empty() &&
+            !caller.OwnsHousehold(draft->community, draft->household)) {
+          return ToGrpcStatus(absl::PermissionDeniedError(
+              "owners report for their own households (or a public area)"));
+        }
+        // Who registered it is the caller, not the request: owners report
+        // for themselves; staff register what they received. Only system
+        // clients (a call-centre system) name the staff member.
+        if (caller.role == Role::kOwner) {
+          draft->received_by.clear();
+        } else if (caller.role != Role::kSystem) {
+          draft->received_by = caller.subject;
+        }
+        auto view = desk_.Register(*draft, request->request_id(),
+                                   rpc::RequestFingerprint(*request));
+        if (!view.ok()) return ToGrpcStatus(view.status());
+        Reply(caller, *view, response);
+        return grpc::Status::OK;
+      });
 }
 
 grpc::Status TicketGrpcService::GetTicket(grpc::ServerContext* context,
                                           const v1::GetTicketRequest* request,
                                           v1::Ticket* response) {
-  auto name = rpc::ParseCommunityChild(request->name(), "tickets");
-  if (!name.ok()) return ToGrpcStatus(name.status());
-  auto view = desk_.Get(name->community, name->id);
-  if (!view.ok()) return ToGrpcStatus(view.status());
-  ToProto(*view, response);
-  return grpc::Status::OK;
+  return gate_.Run(
+      context, kService, "GetTicket", {request->name(), ""},
+      [&](const Principal& caller) {
+        auto name = rpc::ParseCommunityChild(request->name(), "tickets");
+        if (!name.ok()) return ToGrpcStatus(name.status());
+        if (absl::Status s = auth::CheckCommunity(caller, name->community);
+            !s.ok()) {
+          return ToGrpcStatus(s);
+        }
+        auto view = desk_.Get(name->community, name->id);
+        if (caller.role == Role::kOwner &&
+            (view.status().code() == absl::StatusCode::kNotFound ||
+             (view.ok() &&
+              !caller.OwnsHousehold(name->community,
+                                    view->ticket.draft.household)))) {
+          return ToGrpcStatus(NoTicketAccess());
+        }
+        if (!view.ok()) return ToGrpcStatus(view.status());
+        Reply(caller, *view, response);
+        return grpc::Status::OK;
+      });
 }
 
 grpc::Status TicketGrpcService::ListTickets(
     grpc::ServerContext* context, const v1::ListTicketsRequest* request,
     v1::ListTicketsResponse* response) {
-  auto filter = FilterFromRequest(*request);
-  if (!filter.ok()) return ToGrpcStatus(filter.status());
-  auto query = rpc::ParsePageQuery(request->parent(), request->page_size(),
-                                   request->page_token(), "tickets",
-                                   FilterKey(*request));
-  if (!query.ok()) return ToGrpcStatus(query.status());
-  auto page =
-      desk_.List(query->community, *filter, query->after_id, query->page_size);
-  if (!page.ok()) return ToGrpcStatus(page.status());
-  for (const Ticket& ticket : page->tickets) {
-    ToProto(desk_.View(ticket), response->add_tickets());
-  }
-  response->set_next_page_token(
-      rpc::NextPageToken(*query, page->next_after_id));
-  return grpc::Status::OK;
+  return gate_.Run(
+      context, kService, "ListTickets", {request->parent(), ""},
+      [&](const Principal& caller) {
+        auto filter = FilterFromRequest(*request);
+        if (!filter.ok()) return ToGrpcStatus(filter.status());
+        auto query = rpc::ParsePageQuery(
+            request->parent(), request->page_size(), request->page_token(),
+            "tickets", FilterKey(*request), caller.id());
+        if (!query.ok()) return ToGrpcStatus(query.status());
+        if (absl::Status s = auth::CheckCommunity(caller, query->community);
+            !s.ok()) {
+          return ToGrpcStatus(s);
+        }
+        if (!request->household().empty()) {
+          filter->households = {request->household()};
+        }
+        if (caller.role == Role::kOwner) {
+          if (request->household().empty()) {
+            filter->households = caller.HouseholdsIn(query->community);
+          } else if (!caller.OwnsHousehold(query->community,
+                                           request->household())) {
+            return ToGrpcStatus(NoTicketAccess());
+          }
+        }
+        auto page = desk_.List(query->community, *filter, query->after_id,
+                               query->page_size);
+        if (!page.ok()) return ToGrpcStatus(page.status());
+        for (const Ticket& ticket : page->tickets) {
+          Reply(caller, desk_.View(ticket), response->add_tickets());
+        }
+        response->set_next_page_token(
+            rpc::NextPageToken(*query, page->next_after_id));
+        return grpc::Status::OK;
+      });
 }
 
 template <typename Request>
-grpc::Status TicketGrpcService::Mutate(const Request& request,
+grpc::Status TicketGrpcService::Mutate(grpc::ServerContext* context,
+                                       absl::string_view method,
+                                       const Request& request,
                                        v1::Ticket* response) {
-  absl::StatusOr<TicketMutation> mutation = MutationFromRequest(request);
-  if (!mutation.ok()) return ToGrpcStatus(mutation.status());
-  auto view =
-      desk_.Act(mutation->community, mutation->id, mutation->expected_version,
-                mutation->request_id, MutationFingerprint(request),
-                std::move(mutation->command));
-  if (!view.ok()) return ToGrpcStatus(ToApiFieldPaths(view.status()));
-  ToProto(*view, response);
-  return grpc::Status::OK;
+  return gate_.Run(
+      context, kService, method,
+      {request.header().name(), request.header().request_id()},
+      [&](const Principal& caller) {
+        absl::StatusOr<TicketMutation> mutation = MutationFromRequest(request);
+        if (!mutation.ok()) return ToGrpcStatus(mutation.status());
+        if (absl::Status s =
+                TicketAccess(caller, mutation->community, mutation->id);
+            !s.ok()) {
+          return ToGrpcStatus(s);
+        }
+        mutation->command.actor = ActorOf(caller, mutation->command.actor.id);
+        auto view = desk_.Act(mutation->community, mutation->id,
+                              mutation->expected_version, mutation->request_id,
+                              MutationFingerprint(request),
+                              std::move(mutation->command));
+        if (!view.ok()) return ToGrpcStatus(ToApiFieldPaths(view.status()));
+        Reply(caller, *view, response);
+        return grpc::Status::OK;
+      });
 }
 
 grpc::Status TicketGrpcService::AssignTicket(
     grpc::ServerContext* context, const v1::AssignTicketRequest* request,
     v1::Ticket* response) {
-  return Mutate(*request, response);
+  return Mutate(context, "AssignTicket", *request, response);
 }
 
 grpc::Status TicketGrpcService::RespondTicket(
     grpc::ServerContext* context, const v1::RespondTicketRequest* request,
     v1::Ticket* response) {
-  return Mutate(*request, response);
+  return Mutate(context, "RespondTicket", *request, response);
 }
 
 grpc::Status TicketGrpcService::StartTicketWork(
     grpc::ServerContext* context, const v1::StartTicketWorkRequest* request,
     v1::Ticket* response) {
-  return Mutate(*request, response);
+  return Mutate(context, "StartTicketWork", *request, response);
 }
 
 grpc::Status TicketGrpcService::PauseTicket(
     grpc::ServerContext* context, const v1::PauseTicketRequest* request,
     v1::Ticket* response) {
-  return Mutate(*request, response);
+  return Mutate(context, "PauseTicket", *request, response);
 }
 
 grpc::Status TicketGrpcService::ResumeTicket(
     grpc::ServerContext* context, const v1::ResumeTicketRequest* request,
     v1::Ticket* response) {
-  return Mutate(*request, response);
+  return Mutate(context, "ResumeTicket", *request, response);
 }
 
 grpc::Status TicketGrpcService::AddTicketProgress(
     grpc::ServerContext* context, const v1::AddTicketProgressRequest* request,
     v1::Ticket* response) {
-  return Mutate(*request, response);
+  return Mutate(context, "AddTicketProgress", *request, response);
 }
 
 grpc::Status TicketGrpcService::ResolveTicket(
     grpc::ServerContext* context, const v1::ResolveTicketRequest* request,
     v1::Ticket* response) {
-  return Mutate(*request, response);
+  return Mutate(context, "ResolveTicket", *request, response);
 }
 
 grpc::Status TicketGrpcService::RecordTicketCallback(
     grpc::ServerContext* context,
     const v1::RecordTicketCallbackRequest* request, v1::Ticket* response) {
-  return Mutate(*request, response);
+  return Mutate(context, "RecordTicketCallback", *request, response);
 }
 
 grpc::Status TicketGrpcService::CloseTicket(
     grpc::ServerContext* context, const v1::CloseTicketRequest* request,
     v1::Ticket* response) {
-  return Mutate(*request, response);
+  return Mutate(context, "CloseTicket", *request, response);
 }
 
 grpc::Status TicketGrpcService::CancelTicket(
     grpc::ServerContext* context, const v1::CancelTicketRequest* request,
     v1::Ticket* response) {
-  return Mutate(*request, response);
+  return Mutate(context, "CancelTicket", *request, response);
 }
 
 grpc::Status TicketGrpcService::ReopenTicket(
     grpc::ServerContext* context, const v1::ReopenTicketRequest* request,
     v1::Ticket* response) {
-  return Mutate(*request, response);
+  return Mutate(context, "ReopenTicket", *request, response);
 }
 
 grpc::Status TicketGrpcService::ChangeTicketPriority(
     grpc::ServerContext* context,
     const v1::ChangeTicketPriorityRequest* request, v1::Ticket* response) {
-  return Mutate(*request, response);
+  return Mutate(context, "ChangeTicketPriority", *request, response);
 }
 
 grpc::Status TicketGrpcService::ListTicketTimeline(
     grpc::ServerContext* context, const v1::ListTicketTimelineRequest* request,
     v1::ListTicketTimelineResponse* response) {
-  auto name = rpc::ParseCommunityChild(request->name(), "tickets");
-  if (!name.ok()) return ToGrpcStatus(name.status());
-  auto entries = desk_.Timeline(name->community, name->id);
-  if (!entries.ok()) return ToGrpcStatus(entries.status());
-  for (const TimelineEntry& entry : *entries) {
-    ToProto(entry, response->add_entries());
-  }
-  return grpc::Status::OK;
+  return gate_.Run(
+      context, kService, "ListTicketTimeline", {request->name(), ""},
+      [&](const Principal& caller) {
+        auto name = rpc::ParseCommunityChild(request->name(), "tickets");
+        if (!name.ok()) return ToGrpcStatus(name.status());
+        if (absl::Status s = TicketAccess(caller, name->community, name->id);
+            !s.ok()) {
+          return ToGrpcStatus(s);
+        }
+        auto entries = desk_.Timeline(name->community, name->id);
+        if (!entries.ok()) return ToGrpcStatus(entries.status());
+        for (const TimelineEntry& entry : *entries) {
+          ToProto(entry, response->add_entries());
+        }
+        return grpc::Status::OK;
+      });
 }
 
 grpc::Status TicketGrpcService::ListSlaPolicies(
     grpc::ServerContext* context, const v1::ListSlaPoliciesRequest* request,
     v1::ListSlaPoliciesResponse* response) {
-  std::vector<SlaPolicy> policies = desk_.Policies();
-  std::sort(policies.begin(), policies.end(),
+  return gate_.Run(
+      context, kService, "ListSlaPolicies", {"slaPolicies", ""},
+      [&](const Principal& caller) {
+        std::vector<SlaPolicy> policies = desk_.Policies();
+        std::sort(
+            policies.begin(), policies.end(),
             [](const SlaPolicy& a, const SlaPolicy& b) { return a.id < b.id; });
-  for (const SlaPolicy& p : policies) ToProto(p, response->add_policies());
-  return grpc::Status::OK;
+        // Company defaults and the caller's own communities' overrides.
+        for (const SlaPolicy& p : policies) {
+          if (p.community.empty() || caller.InCommunity(p.community)) {
+            ToProto(p, response->add_policies());
+          }
+        }
+        return grpc::Status::OK;
+      });
 }
 
 grpc::Status TicketGrpcService::CreateSlaPolicy(
     grpc::ServerContext* context, const v1::CreateSlaPolicyRequest* request,
     v1::SlaPolicy* response) {
-  if (!IsValidPolicyId(request->policy_id())) {
-    return ToGrpcStatus(
-        rpc::InvalidField("policy_id", "1-64 characters of [a-z0-9_-]"));
-  }
-  auto policy = PolicyFromProto(request->policy(), request->policy_id());
-  if (!policy.ok()) return ToGrpcStatus(policy.status());
-  auto saved = desk_.SavePolicy(*std::move(policy), std::nullopt);
-  if (!saved.ok()) return ToGrpcStatus(saved.status());
-  ToProto(*saved, response);
-  return grpc::Status::OK;
+  return gate_.Run(
+      context, kService, "CreateSlaPolicy", {request->policy_id(), ""},
+      [&](const Principal& caller) -> grpc::Status {
+        if (!IsValidPolicyId(request->policy_id())) {
+          return ToGrpcStatus(
+              rpc::InvalidField("policy_id", "1-64 characters of [a-z0-9_-]"));
+        }
+        auto policy = PolicyFromProto(request->policy(), request->policy_id());
+        if (!policy.ok()) return ToGrpcStatus(policy.status());
+        if (absl::Status s =
+                policy->community.empty()
+                    ? auth::CheckAllCommunities(caller)
+                    : auth::CheckCommunity(caller, policy->community);
+            !s.ok()) {
+          return ToGrpcStatus(s);
+        }
+        auto saved = desk_.SavePolicy(*std::move(policy), std::nullopt);
+        if (!saved.ok()) return ToGrpcStatus(saved.status());
+        ToProto(*saved, response);
+        return grpc::Status::OK;
+      });
 }
 
 grpc::Status TicketGrpcService::UpdateSlaPolicy(
     grpc::ServerContext* context, const v1::UpdateSlaPolicyRequest* request,
     v1::SlaPolicy* response) {
-  rpc::FieldErrors errors;
-  auto id = ParsePolicyName(request->policy().name(), "policy.name");
-  errors.Absorb(id.status());
-  auto version = rpc::ParseEtag(request->policy().etag(), "policy.etag");
-  errors.Absorb(version.status());
-  if (!errors.empty()) return ToGrpcStatus(errors.ToStatus());
-  auto policy = PolicyFromProto(request->policy(), *id);
-  if (!policy.ok()) return ToGrpcStatus(policy.status());
-  policy->version = *version + 1;
-  auto saved = desk_.SavePolicy(*std::move(policy), *version);
-  if (!saved.ok()) return ToGrpcStatus(saved.status());
-  ToProto(*saved, response);
-  return grpc::Status::OK;
+  return gate_.Run(
+      context, kService, "UpdateSlaPolicy", {request->policy().name(), ""},
+      [&](const Principal& caller) -> grpc::Status {
+        rpc::FieldErrors errors;
+        auto id = ParsePolicyName(request->policy().name(), "policy.name");
+        errors.Absorb(id.status());
+        auto version = rpc::ParseEtag(request->policy().etag(), "policy.etag");
+        errors.Absorb(version.status());
+        if (!errors.empty()) return ToGrpcStatus(errors.ToStatus());
+        auto policy = PolicyFromProto(request->policy(), *id);
+        if (!policy.ok()) return ToGrpcStatus(policy.status());
+        policy->version = *version + 1;
+        // Both the row as stored and as rewritten must be the caller's.
+        for (const SlaPolicy& current : desk_.Policies()) {
+          if (current.id != policy->id) continue;
+          if (absl::Status s =
+                  current.community.empty()
+                      ? auth::CheckAllCommunities(caller)
+                      : auth::CheckCommunity(caller, current.community);
+              !s.ok()) {
+            return ToGrpcStatus(s);
+          }
+        }
+        if (absl::Status s =
+                policy->community.empty()
+                    ? auth::CheckAllCommunities(caller)
+                    : auth::CheckCommunity(caller, policy->community);
+            !s.ok()) {
+          return ToGrpcStatus(s);
+        }
+        auto saved = desk_.SavePolicy(*std::move(policy), *version);
+        if (!saved.ok()) return ToGrpcStatus(saved.status());
+        ToProto(*saved, response);
+        return grpc::Status::OK;
+      });
 }
 
 namespace {
@@ -297,8 +465,8 @@ void ToProto(const std::string& community,
 absl::StatusOr<std::string> ParseCalendarName(absl::string_view name) {
   absl::string_view rest = name;
   if (!absl::ConsumeSuffix(&rest, "/businessCalendar")) {
-    return rpc::InvalidField("name",
-                             "must look like communities/{id}/businessCalendar");
+    return rpc::InvalidField(
+        "name", "must look like communities/{id}/businessCalendar");
   }
   return rpc::ParseCommunityParent(rest, "name");
 }
@@ -308,109 +476,153 @@ absl::StatusOr<std::string> ParseCalendarName(absl::string_view name) {
 grpc::Status TicketGrpcService::GetBusinessCalendar(
     grpc::ServerContext* context, const v1::GetBusinessCalendarRequest* request,
     v1::BusinessCalendar* response) {
-  auto community = ParseCalendarName(request->name());
-  if (!community.ok()) return ToGrpcStatus(community.status());
-  ToProto(*community, *desk_.CalendarFor(*community), response);
-  return grpc::Status::OK;
+  return gate_.Run(
+      context, kService, "GetBusinessCalendar", {request->name(), ""},
+      [&](const Principal& caller) -> grpc::Status {
+        auto community = ParseCalendarName(request->name());
+        if (!community.ok()) return ToGrpcStatus(community.status());
+        if (absl::Status s = auth::CheckCommunity(caller, *community);
+            !s.ok()) {
+          return ToGrpcStatus(s);
+        }
+        ToProto(*community, *desk_.CalendarFor(*community), response);
+        return grpc::Status::OK;
+      });
 }
 
 grpc::Status TicketGrpcService::UpdateBusinessCalendar(
     grpc::ServerContext* context,
     const v1::UpdateBusinessCalendarRequest* request,
     v1::BusinessCalendar* response) {
-  const v1::BusinessCalendar& in = request->calendar();
-  rpc::FieldErrors errors;
-  auto community = ParseCalendarName(in.name());
-  if (!community.ok()) {
-    errors.Add("calendar.name", "must look like communities/{id}/businessCalendar");
-  }
-  errors.Check(in.weekly_hours_size() == 7, "calendar.weekly_hours",
-               "exactly seven days, Monday first");
-  CommunityCalendar settings;
-  settings.time_zone = in.time_zone();
-  for (int d = 0; d < in.weekly_hours_size() && d < 7; ++d) {
-    settings.hours.days[d] = FromProto(
-        in.weekly_hours(d), absl::StrCat("calendar.weekly_hours[", d, "]"),
-        errors);
-  }
-  if (in.has_makeup_day_hours()) {
-    settings.hours.makeup_day =
-        FromProto(in.makeup_day_hours(), "calendar.makeup_day_hours", errors);
-  }
-  if (!errors.empty()) return ToGrpcStatus(errors.ToStatus());
-  settings.community = *community;
-  auto saved = desk_.SaveCommunityCalendar(settings);
-  if (!saved.ok()) return ToGrpcStatus(saved.status());
-  ToProto(*community, **saved, response);
-  return grpc::Status::OK;
+  return gate_.Run(
+      context, kService, "UpdateBusinessCalendar",
+      {request->calendar().name(), ""},
+      [&](const Principal& caller) -> grpc::Status {
+        const v1::BusinessCalendar& in = request->calendar();
+        rpc::FieldErrors errors;
+        auto community = ParseCalendarName(in.name());
+        if (!community.ok()) {
+          errors.Add("calendar.name",
+                     "must look like communities/{id}/businessCalendar");
+        }
+        errors.Check(in.weekly_hours_size() == 7, "calendar.weekly_hours",
+                     "exactly seven days, Monday first");
+        CommunityCalendar settings;
+        settings.time_zone = in.time_zone();
+        for (int d = 0; d < in.weekly_hours_size() && d < 7; ++d) {
+          settings.hours.days[d] =
+              FromProto(in.weekly_hours(d),
+                        absl::StrCat("calendar.weekly_hours[", d, "]"), errors);
+        }
+        if (in.has_makeup_day_hours()) {
+          settings.hours.makeup_day = FromProto(
+              in.makeup_day_hours(), "calendar.makeup_day_hours", errors);
+        }
+        if (!errors.empty()) return ToGrpcStatus(errors.ToStatus());
+        if (absl::Status s = auth::CheckCommunity(caller, *community);
+            !s.ok()) {
+          return ToGrpcStatus(s);
+        }
+        settings.community = *community;
+        auto saved = desk_.SaveCommunityCalendar(settings);
+        if (!saved.ok()) return ToGrpcStatus(saved.status());
+        ToProto(*community, **saved, response);
+        return grpc::Status::OK;
+      });
 }
 
 grpc::Status TicketGrpcService::GetHolidayTable(
     grpc::ServerContext* context, const v1::GetHolidayTableRequest* request,
     v1::HolidayTable* response) {
-  ToProto(desk_.Holidays(), response);
-  return grpc::Status::OK;
+  return gate_.Run(context, kService, "GetHolidayTable", {"holidayTable", ""},
+                   [&](const Principal& caller) -> grpc::Status {
+                     ToProto(desk_.Holidays(), response);
+                     return grpc::Status::OK;
+                   });
 }
 
 grpc::Status TicketGrpcService::ReplaceHolidayTable(
     grpc::ServerContext* context, const v1::ReplaceHolidayTableRequest* request,
     v1::HolidayTable* response) {
-  auto info = desk_.ReplaceHolidayTable(request->content());
-  if (!info.ok()) return ToGrpcStatus(info.status());
-  ToProto(*info, response);
-  return grpc::Status::OK;
+  return gate_.Run(
+      context, kService, "ReplaceHolidayTable", {"holidayTable", ""},
+      [&](const Principal& caller) -> grpc::Status {
+        if (absl::Status s = auth::CheckAllCommunities(caller); !s.ok()) {
+          return ToGrpcStatus(s);
+        }
+        auto info = desk_.ReplaceHolidayTable(request->content());
+        if (!info.ok()) return ToGrpcStatus(info.status());
+        ToProto(*info, response);
+        return grpc::Status::OK;
+      });
 }
 
 grpc::Status TicketGrpcService::GetComplaintStockTake(
     grpc::ServerContext* context,
     const v1::GetComplaintStockTakeRequest* request,
     v1::ComplaintStockTake* response) {
-  rpc::FieldErrors errors;
-  auto community = rpc::ParseCommunityParent(request->parent(), "parent");
-  errors.Absorb(community.status());
-  absl::CivilDay date;
-  errors.Check(request->date().size() == 10 &&
-                   absl::ParseCivilTime(request->date(), &date),
-               "date", "must be a date, YYYY-MM-DD");
-  if (!errors.empty()) return ToGrpcStatus(errors.ToStatus());
-  auto entries = desk_.StockTake(*community, date);
-  if (!entries.ok()) return ToGrpcStatus(entries.status());
-  response->set_parent(request->parent());
-  response->set_date(request->date());
-  int overdue = 0;
-  for (const StockTakeEntry& entry : *entries) {
-    auto* out = response->add_entries();
-    ToProto(entry.view, out->mutable_ticket());
-    out->set_age_hours(absl::ToDoubleHours(entry.age));
-    out->set_responsible(entry.view.ticket.assignee);
-    out->set_first_responder(entry.view.ticket.first_responder);
-    out->set_root_cause(entry.root_cause);
-    out->set_overdue(entry.overdue);
-    overdue += entry.overdue ? 1 : 0;
-  }
-  response->set_overdue_count(overdue);
-  return grpc::Status::OK;
+  return gate_.Run(
+      context, kService, "GetComplaintStockTake", {request->parent(), ""},
+      [&](const Principal& caller) -> grpc::Status {
+        rpc::FieldErrors errors;
+        auto community = rpc::ParseCommunityParent(request->parent(), "parent");
+        errors.Absorb(community.status());
+        absl::CivilDay date;
+        errors.Check(request->date().size() == 10 &&
+                         absl::ParseCivilTime(request->date(), &date),
+                     "date", "must be a date, YYYY-MM-DD");
+        if (!errors.empty()) return ToGrpcStatus(errors.ToStatus());
+        if (absl::Status s = auth::CheckCommunity(caller, *community);
+            !s.ok()) {
+          return ToGrpcStatus(s);
+        }
+        auto entries = desk_.StockTake(*community, date);
+        if (!entries.ok()) return ToGrpcStatus(entries.status());
+        response->set_parent(request->parent());
+        response->set_date(request->date());
+        int overdue = 0;
+        for (const StockTakeEntry& entry : *entries) {
+          auto* out = response->add_entries();
+          Reply(caller, entry.view, out->mutable_ticket());
+          out->set_age_hours(absl::ToDoubleHours(entry.age));
+          out->set_responsible(entry.view.ticket.assignee);
+          out->set_first_responder(entry.view.ticket.first_responder);
+          out->set_root_cause(entry.root_cause);
+          out->set_overdue(entry.overdue);
+          overdue += entry.overdue ? 1 : 0;
+        }
+        response->set_overdue_count(overdue);
+        return grpc::Status::OK;
+      });
 }
 
 grpc::Status TicketGrpcService::ListIncidents(
     grpc::ServerContext* context, const v1::ListIncidentsRequest* request,
     v1::ListIncidentsResponse* response) {
-  auto community = rpc::ParseCommunityParent(request->parent(), "parent");
-  if (!community.ok()) return ToGrpcStatus(community.status());
-  auto incidents = desk_.ListIncidents(*community);
-  if (!incidents.ok()) return ToGrpcStatus(incidents.status());
-  for (const Incident& incident : *incidents) {
-    v1::Incident* out = response->add_incidents();
-    out->set_name(absl::StrCat("communities/", incident.community,
-                               "/incidents/", incident.id));
-    out->set_building(incident.building);
-    out->set_category(incident.category);
-    *out->mutable_open_time() = rpc::ToProtoTime(incident.opened_at);
-    for (int64_t id : incident.ticket_ids) {
-      out->add_tickets(TicketName(incident.community, id));
-    }
-  }
-  return grpc::Status::OK;
+  return gate_.Run(
+      context, kService, "ListIncidents", {request->parent(), ""},
+      [&](const Principal& caller) -> grpc::Status {
+        auto community = rpc::ParseCommunityParent(request->parent(), "parent");
+        if (!community.ok()) return ToGrpcStatus(community.status());
+        if (absl::Status s = auth::CheckCommunity(caller, *community);
+            !s.ok()) {
+          return ToGrpcStatus(s);
+        }
+        auto incidents = desk_.ListIncidents(*community);
+        if (!incidents.ok()) return ToGrpcStatus(incidents.status());
+        for (const Incident& incident : *incidents) {
+          v1::Incident* out = response->add_incidents();
+          out->set_name(absl::StrCat("communities/", incident.community,
+                                     "/incidents/", incident.id));
+          out->set_building(incident.building);
+          out->set_category(incident.category);
+          *out->mutable_open_time() = rpc::ToProtoTime(incident.opened_at);
+          for (int64_t id : incident.ticket_ids) {
+            out->add_tickets(TicketName(incident.community, id));
+          }
+        }
+        return grpc::Status::OK;
+      });
 }
 
 void TicketGrpcService::Shutdown() {
@@ -420,56 +632,72 @@ void TicketGrpcService::Shutdown() {
 grpc::Status TicketGrpcService::ListTicketEvents(
     grpc::ServerContext* context, const v1::ListTicketEventsRequest* request,
     v1::ListTicketEventsResponse* response) {
-  auto after = ParseEventCursor(request->after_cursor());
-  if (!after.ok()) return ToGrpcStatus(after.status());
-  if (request->page_size() < 0 || request->page_size() > kMaxEventPage) {
-    return ToGrpcStatus(rpc::InvalidField(
-        "page_size", absl::StrCat("must be 0..", kMaxEventPage)));
-  }
-  const int limit =
-      request->page_size() == 0 ? kDefaultEventPage : request->page_size();
-  auto events = desk_.ListEvents(*after, limit);
-  if (!events.ok()) return ToGrpcStatus(events.status());
-  for (const TicketEvent& event : *events) {
-    ToProto(event, response->add_events());
-  }
-  response->set_next_cursor(events->empty()
-                                ? request->after_cursor()
-                                : FormatEventCursor(events->back().id));
-  return grpc::Status::OK;
+  return gate_.Run(
+      context, kService, "ListTicketEvents", {"ticketEvents", ""},
+      [&](const Principal& caller) -> grpc::Status {
+        // The feed spans every community.
+        if (absl::Status s = auth::CheckAllCommunities(caller); !s.ok()) {
+          return ToGrpcStatus(s);
+        }
+        auto after = ParseEventCursor(request->after_cursor());
+        if (!after.ok()) return ToGrpcStatus(after.status());
+        if (request->page_size() < 0 || request->page_size() > kMaxEventPage) {
+          return ToGrpcStatus(rpc::InvalidField(
+              "page_size", absl::StrCat("must be 0..", kMaxEventPage)));
+        }
+        const int limit = request->page_size() == 0 ? kDefaultEventPage
+                                                    : request->page_size();
+        auto events = desk_.ListEvents(*after, limit);
+        if (!events.ok()) return ToGrpcStatus(events.status());
+        for (const TicketEvent& event : *events) {
+          ToProto(event, response->add_events());
+        }
+        response->set_next_cursor(events->empty()
+                                      ? request->after_cursor()
+                                      : FormatEventCursor(events->back().id));
+        return grpc::Status::OK;
+      });
 }
 
 grpc::Status TicketGrpcService::WatchTicketEvents(
     grpc::ServerContext* context, const v1::WatchTicketEventsRequest* request,
     grpc::ServerWriter<v1::TicketEvent>* writer) {
-  auto after = ParseEventCursor(request->after_cursor());
-  if (!after.ok()) return ToGrpcStatus(after.status());
-  if (watchers_.fetch_add(1) >= options_.max_watchers) {
-    watchers_.fetch_sub(1);
-    return ToGrpcStatus(
-        rpc::Exhausted("too many event watchers; poll ListTicketEvents instead",
-                       absl::Seconds(5)));
-  }
-  absl::Cleanup release = [this] { watchers_.fetch_sub(1); };
-  int64_t cursor = *after;
-  while (!context->IsCancelled()) {
-    if (stopping_.HasBeenNotified()) {
-      return grpc::Status(grpc::StatusCode::UNAVAILABLE,
-                          "server shutting down; resume from your last cursor");
-    }
-    auto events = desk_.ListEvents(cursor, kDefaultEventPage);
-    if (!events.ok()) return ToGrpcStatus(events.status());
-    for (const TicketEvent& event : *events) {
-      v1::TicketEvent proto;
-      ToProto(event, &proto);
-      if (!writer->Write(proto)) return grpc::Status::CANCELLED;
-      cursor = event.id;
-    }
-    if (events->empty()) {
-      stopping_.WaitForNotificationWithTimeout(options_.watch_poll);
-    }
-  }
-  return grpc::Status::CANCELLED;
+  return gate_.Run(
+      context, kService, "WatchTicketEvents", {"ticketEvents", ""},
+      [&](const Principal& caller) -> grpc::Status {
+        if (absl::Status s = auth::CheckAllCommunities(caller); !s.ok()) {
+          return ToGrpcStatus(s);
+        }
+        auto after = ParseEventCursor(request->after_cursor());
+        if (!after.ok()) return ToGrpcStatus(after.status());
+        if (watchers_.fetch_add(1) >= options_.max_watchers) {
+          watchers_.fetch_sub(1);
+          return ToGrpcStatus(rpc::Exhausted(
+              "too many event watchers; poll ListTicketEvents instead",
+              absl::Seconds(5)));
+        }
+        absl::Cleanup release = [this] { watchers_.fetch_sub(1); };
+        int64_t cursor = *after;
+        while (!context->IsCancelled()) {
+          if (stopping_.HasBeenNotified()) {
+            return grpc::Status(
+                grpc::StatusCode::UNAVAILABLE,
+                "server shutting down; resume from your last cursor");
+          }
+          auto events = desk_.ListEvents(cursor, kDefaultEventPage);
+          if (!events.ok()) return ToGrpcStatus(events.status());
+          for (const TicketEvent& event : *events) {
+            v1::TicketEvent proto;
+            ToProto(event, &proto);
+            if (!writer->Write(proto)) return grpc::Status::CANCELLED;
+            cursor = event.id;
+          }
+          if (events->empty()) {
+            stopping_.WaitForNotificationWithTimeout(options_.watch_poll);
+          }
+        }
+        return grpc::Status::CANCELLED;
+      });
 }
 
 }  // namespace steward::tickets

@@ -1,5 +1,9 @@
-// gRPC edge of the tickets service: validates request shape, converts proto
-// ↔ domain, calls the TicketDesk and maps its Status once.
+// gRPC edge of the tickets service: every call passes the CallGate
+// (authentication, the access table, rate limits, audit), then the handler
+// validates request shape, checks tenancy against the caller (communities,
+// and for owners their households), converts proto ↔ domain, calls the
+// TicketDesk, maps its Status once and masks personal data for callers who
+// may not see it.
 #ifndef STEWARD_SERVICES_TICKETS_API_TICKET_GRPC_SERVICE_H_
 #define STEWARD_SERVICES_TICKETS_API_TICKET_GRPC_SERVICE_H_
 
@@ -7,6 +11,7 @@
 
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
+#include "common/auth/call_gate.h"
 #include "services/tickets/domain/ticket_desk.h"
 #include "steward/tickets/v1/tickets.grpc.pb.h"
 
@@ -23,10 +28,14 @@ class TicketGrpcService final : public v1::TicketService::Service {
     absl::Duration watch_poll = absl::Milliseconds(200);
   };
 
-  // `desk` must outlive the service.
-  explicit TicketGrpcService(TicketDesk& desk) : TicketGrpcService(desk, {}) {}
-  TicketGrpcService(TicketDesk& desk, Options options)
-      : desk_(desk), options_(options) {}
+  static constexpr absl::string_view kService =
+      "steward.tickets.v1.TicketService";
+
+  // `desk` and `gate` must outlive the service.
+  TicketGrpcService(TicketDesk& desk, auth::CallGate& gate)
+      : TicketGrpcService(desk, gate, {}) {}
+  TicketGrpcService(TicketDesk& desk, auth::CallGate& gate, Options options)
+      : desk_(desk), gate_(gate), options_(options) {}
 
   // Ends every open watch stream promptly (UNAVAILABLE: resume from your
   // cursor elsewhere); called before the server shuts down.
@@ -128,13 +137,25 @@ class TicketGrpcService final : public v1::TicketService::Service {
       grpc::ServerWriter<v1::TicketEvent>* writer) override;
 
  private:
-  // The body of every lifecycle handler: MutationFromRequest(request),
-  // TicketDesk::Act, ToProto(view, response); domain field names in errors
-  // are rewritten to proto paths (ToApiFieldPaths).
+  // The body of every lifecycle handler: the gate, MutationFromRequest,
+  // tenancy, TicketDesk::Act, Reply; domain field names in errors are
+  // rewritten to proto paths (ToApiFieldPaths).
   template <typename Request>
-  grpc::Status Mutate(const Request& request, v1::Ticket* response);
+  grpc::Status Mutate(grpc::ServerContext* context, absl::string_view method,
+                      const Request& request, v1::Ticket* response);
+
+  // OK when `caller` may see and act on the ticket: its community is
+  // theirs, and for owners its household too. PERMISSION_DENIED otherwise —
+  // for owners also when the ticket does not exist, so the answer reveals
+  // nothing.
+  absl::Status TicketAccess(const auth::Principal& caller,
+                            const std::string& community, int64_t id) const;
+  // ToProto, with personal data masked for callers who may not see it.
+  void Reply(const auth::Principal& caller, const TicketView& view,
+             v1::Ticket* out) const;
 
   TicketDesk& desk_;
+  auth::CallGate& gate_;
   const Options options_;
   std::atomic<int> watchers_{0};
   absl::Notification stopping_;

@@ -6,6 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "common/crypto/personal_data.h"
 #include "common/rpc/errors.h"
 #include "common/rpc/proto_convert.h"
 #include "common/rpc/resources.h"
@@ -58,7 +59,7 @@ void ParseHeader(const v1::MutationHeader& header, TicketAction action,
   errors.Absorb(
       rpc::ValidateRequestId(header.request_id(), "header.request_id"));
   m.request_id = header.request_id();
-  CheckStaffId(header.actor(), /*required=*/true, "header.actor", errors);
+  CheckStaffId(header.actor(), /*required=*/false, "header.actor", errors);
   const std::optional<size_t> note_length = Utf8Length(header.note());
   if (!note_length.has_value()) {
     errors.Add("header.note", "must be valid UTF-8");
@@ -268,6 +269,15 @@ void ToProto(const TicketView& view, v1::Ticket* out) {
         absl::StrCat(deadlines.policy_id, "@v", deadlines.policy_version));
   }
   out->set_calendar_version(deadlines.calendar_fingerprint);
+}
+
+void MaskPersonalData(v1::Ticket* ticket) {
+  ticket->set_contact_name(crypto::MaskName(ticket->contact_name()));
+  ticket->set_contact_phone(crypto::MaskPhone(ticket->contact_phone()));
+  ticket->set_household(crypto::MaskAddress(ticket->household()));
+  if (!ticket->location().room().empty()) {
+    ticket->mutable_location()->set_room("****");
+  }
 }
 
 void ToProto(const TicketEvent& event, v1::TicketEvent* out) {

@@ -36,6 +36,9 @@ std::string TicketName(const std::string& community, int64_t id);
 // CNY fen; sla_policy reads "<policy id>@v<version>"; calendar_version is
 // the calendar fingerprint that produced the deadlines.
 void ToProto(const TicketView& view, v1::Ticket* out);
+// Masks the reporter's name and phone and the household's room in place
+// (138****1234, 张*, 3-*-****) for callers who may not see personal data.
+void MaskPersonalData(v1::Ticket* ticket);
 void ToProto(const TicketEvent& event, v1::TicketEvent* out);
 // action is ActionName() ("assign", "callback_unsatisfied", ...), actor the
 // actor's id.

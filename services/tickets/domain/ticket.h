@@ -203,6 +203,9 @@ struct TicketFilter {
   std::optional<Line> line;
   std::string assignee;  // "" = any
   std::string district;  // "" = any
+  // Only tickets of these households ("3-2-1201"); empty = any. Owners' lists
+  // are always restricted to their own households.
+  std::vector<std::string> households;
   std::optional<absl::Time> created_after;   // inclusive
   std::optional<absl::Time> created_before;  // exclusive
   bool overdue_only = false;   // a clock breached and still running

@@ -14,10 +14,12 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "common/crypto/personal_data.h"
 #include "common/db/fetch.h"
 #include "common/db/insert_once.h"
 #include "common/db/sql_values.h"
 #include "common/rpc/errors.h"
+#include "common/util/log.h"
 #include "common/util/status_macros.h"
 #include "services/tickets/domain/event_feed.h"
 #include "services/tickets/storage/ticket_sql.h"
@@ -26,6 +28,61 @@ namespace steward::tickets {
 namespace {
 
 using OptionalTime = std::optional<absl::Time>;
+
+// --- Personal data ----------------------------------------------------------
+
+// The Seal/Open context of each sealed column, so a blob cannot be moved to
+// another column. Stored with the data: never change them.
+constexpr char kRoomContext[] = "tickets.room";
+constexpr char kHouseholdContext[] = "tickets.household";
+constexpr char kContactNameContext[] = "tickets.contact_name";
+constexpr char kContactPhoneContext[] = "tickets.contact_phone";
+
+// The lookup hash of a household, which is unique within its community;
+// nullopt (NULL) when there is none.
+std::optional<std::string> HouseholdHash(const crypto::DataKeyRing& keys,
+                                         absl::string_view community,
+                                         absl::string_view household) {
+  if (household.empty()) return std::nullopt;
+  return keys.LookupHash(kHouseholdContext,
+                         absl::StrCat(community, "/", household));
+}
+
+// The lookup hash of a phone number as NormalizePhone writes it; nullopt
+// (NULL) when there is none.
+std::optional<std::string> PhoneHash(const crypto::DataKeyRing& keys,
+                                     absl::string_view phone) {
+  const std::string normalized = crypto::NormalizePhone(phone);
+  if (normalized.empty()) return std::nullopt;
+  return keys.LookupHash(kContactPhoneContext, normalized);
+}
+
+void SetHash(sql::PreparedStatement& s, int i,
+             const std::optional<std::string>& hash) {
+  if (hash.has_value()) {
+    s.setString(i, *hash);
+  } else {
+    s.setNull(i, sql::DataType::BINARY);
+  }
+}
+
+// The value of a personal-data column. `sealed` is the row's pii_sealed:
+// rows not sealed yet hold plaintext (see SealLegacyRows). A blob that does
+// not open reads as empty, logged by ticket id and column only.
+std::string ReadPersonal(sql::ResultSet& r, int column, bool sealed,
+                         const crypto::DataKeyRing& keys, int64_t ticket_id,
+                         absl::string_view context) {
+  std::string stored = r.getString(column);
+  if (!sealed) return stored;
+  absl::StatusOr<std::string> opened = keys.Open(stored, context);
+  if (opened.ok()) return *std::move(opened);
+  log::Error("sealed personal data does not open; returned empty",
+             {{"ticket_id", absl::StrCat(ticket_id)},
+              {"column", std::string(context)},
+              {"code", absl::StatusCodeToString(opened.status().code())},
+              {"cause", std::string(opened.status().message())}});
+  return "";
+}
 
 // --- Column helpers -------------------------------------------------------
 
@@ -117,10 +174,18 @@ void BindLifecycle(sql::PreparedStatement& s, int i, const Ticket& t) {
   s.setString(i++, t.summary);
 }
 
-// Reads the STEWARD_TICKET_COLUMNS of the current row.
-Ticket ReadTicket(sql::ResultSet& r) {
+// The pii_sealed column of STEWARD_TICKET_COLUMNS.
+constexpr int kPiiSealedColumn = 46;
+
+// Reads the STEWARD_TICKET_COLUMNS of the current row, opening the sealed
+// columns with `keys`.
+Ticket ReadTicket(sql::ResultSet& r, const crypto::DataKeyRing& keys) {
   Ticket t;
   t.id = r.getInt64(1);
+  const bool sealed = r.getInt(kPiiSealedColumn) != 0;
+  auto personal = [&](int column, absl::string_view context) {
+    return ReadPersonal(r, column, sealed, keys, t.id, context);
+  };
   t.draft.community = r.getString(2);
   t.draft.kind = static_cast<TicketKind>(r.getInt(3));
   t.draft.priority = static_cast<Priority>(r.getInt(4));
@@ -128,7 +193,7 @@ Ticket ReadTicket(sql::ResultSet& r) {
   t.draft.line = static_cast<Line>(r.getInt(6));
   t.draft.location.building = r.getString(7);
   t.draft.location.unit = r.getString(8);
-  t.draft.location.room = r.getString(9);
+  t.draft.location.room = personal(9, kRoomContext);
   t.draft.location.detail = r.getString(10);
   t.draft.description = r.getString(11);
   t.state = static_cast<TicketState>(r.getInt(12));
@@ -162,9 +227,9 @@ Ticket ReadTicket(sql::ResultSet& r) {
   t.summary = r.getString(i++);
   t.draft.category = r.getString(i++);
   t.draft.district = r.getString(i++);
-  t.draft.household = r.getString(i++);
-  t.draft.contact_name = r.getString(i++);
-  t.draft.contact_phone = r.getString(i++);
+  t.draft.household = personal(i++, kHouseholdContext);
+  t.draft.contact_name = personal(i++, kContactNameContext);
+  t.draft.contact_phone = personal(i++, kContactPhoneContext);
   t.draft.photo_refs =
       absl::StrSplit(std::string(r.getString(i++)), '\n', absl::SkipEmpty());
   if (!r.isNull(i)) {
@@ -177,23 +242,28 @@ Ticket ReadTicket(sql::ResultSet& r) {
   return t;
 }
 
-// The first column after the 45 ticket columns (the request fingerprint, or
+// The first column after the 46 ticket columns (the request fingerprint, or
 // a stock-take's latest note).
-constexpr int kFingerprintColumn = 46;
+constexpr int kFingerprintColumn = 47;
 
-// Binds the 7 detail columns (STEWARD_TICKET_DETAIL_COLUMNS) from `i`.
-void BindDetails(sql::PreparedStatement& s, int i, const TicketDraft& d) {
+// Binds the 7 detail columns (STEWARD_TICKET_DETAIL_COLUMNS) from `i`, then
+// household_hash and contact_phone_hash: the personal ones sealed with
+// `keys`.
+void BindDetails(sql::PreparedStatement& s, int i, const TicketDraft& d,
+                 const crypto::DataKeyRing& keys) {
   s.setString(i++, d.category);
   s.setString(i++, d.district);
-  s.setString(i++, d.household);
-  s.setString(i++, d.contact_name);
-  s.setString(i++, d.contact_phone);
+  s.setString(i++, keys.Seal(d.household, kHouseholdContext));
+  s.setString(i++, keys.Seal(d.contact_name, kContactNameContext));
+  s.setString(i++, keys.Seal(d.contact_phone, kContactPhoneContext));
   s.setString(i++, absl::StrJoin(d.photo_refs, "\n"));
   if (d.warranty_end.has_value()) {
-    s.setString(i, absl::FormatCivilTime(*d.warranty_end));
+    s.setString(i++, absl::FormatCivilTime(*d.warranty_end));
   } else {
-    s.setNull(i, sql::DataType::DATE);
+    s.setNull(i++, sql::DataType::DATE);
   }
+  SetHash(s, i++, HouseholdHash(keys, d.community, d.household));
+  SetHash(s, i++, PhoneHash(keys, d.contact_phone));
 }
 
 // A policy's targets as "target:mode:seconds:working_days;..." and back.
@@ -440,6 +510,7 @@ void WriteChange(db::Connection& conn, const Ticket& ticket,
 }  // namespace
 
 MysqlTicketRepository::MysqlTicketRepository(db::ConnectionPool& pool,
+                                             const crypto::DataKeyRing& keys,
                                              absl::Duration event_settle)
     : create_(pool, "tickets_create"),
       mutate_(pool, "tickets_mutate"),
@@ -455,11 +526,70 @@ MysqlTicketRepository::MysqlTicketRepository(db::ConnectionPool& pool,
       warranty_(pool, "tickets_warranty_reminders"),
       policies_(pool, "tickets_sla_policies"),
       recompute_(pool, "tickets_recompute_deadlines"),
+      seal_(pool, "tickets_seal_legacy_rows"),
+      keys_(keys),
       event_settle_(event_settle) {}
+
+absl::StatusOr<int> MysqlTicketRepository::SealLegacyRows() {
+  struct Legacy {
+    int64_t id;
+    std::string community, room, household, contact_name, contact_phone;
+  };
+  int total = 0;
+  for (;;) {
+    int claimed = 0;
+    absl::Status status = seal_.Run([&](db::Connection& conn) {
+      db::Transaction transaction(conn);
+      std::vector<Legacy> rows;
+      {
+        sql::PreparedStatement& claim =
+            conn.Prepare(sql_text::kClaimLegacyRows);
+        claim.setInt(1, kSealBatch);
+        std::unique_ptr<sql::ResultSet> r(claim.executeQuery());
+        while (r->next()) {
+          rows.push_back({r->getInt64(1), r->getString(2), r->getString(3),
+                          r->getString(4), r->getString(5), r->getString(6)});
+        }
+      }
+      for (const Legacy& row : rows) {
+        sql::PreparedStatement& seal = conn.Prepare(sql_text::kSealLegacyRow);
+        seal.setString(1, keys_.Seal(row.room, kRoomContext));
+        seal.setString(2, keys_.Seal(row.household, kHouseholdContext));
+        seal.setString(3, keys_.Seal(row.contact_name, kContactNameContext));
+        seal.setString(4, keys_.Seal(row.contact_phone, kContactPhoneContext));
+        SetHash(seal, 5, HouseholdHash(keys_, row.community, row.household));
+        SetHash(seal, 6, PhoneHash(keys_, row.contact_phone));
+        seal.setInt64(7, row.id);
+        seal.executeUpdate();
+      }
+      transaction.Commit();
+      claimed = static_cast<int>(rows.size());
+      return absl::OkStatus();
+    });
+    if (!status.ok()) return status;
+    total += claimed;
+    if (claimed < kSealBatch) break;
+  }
+  if (total > 0) {
+    log::Info("sealed personal data of tickets written before V010",
+              {{"rows", absl::StrCat(total)}});
+  }
+  return total;
+}
+
+absl::Status MysqlTicketRepository::EnsureLegacyRowsSealed() {
+  if (legacy_sealed_.load(std::memory_order_acquire)) return absl::OkStatus();
+  absl::MutexLock lock(&seal_mu_);
+  if (legacy_sealed_.load(std::memory_order_relaxed)) return absl::OkStatus();
+  STEWARD_RETURN_IF_ERROR(SealLegacyRows().status());
+  legacy_sealed_.store(true, std::memory_order_release);
+  return absl::OkStatus();
+}
 
 absl::StatusOr<CreateOutcome> MysqlTicketRepository::Create(
     const TicketChange& initial, const std::string& request_id,
     const std::string& fingerprint, const GroupComplaintRule& group_rule) {
+  STEWARD_RETURN_IF_ERROR(EnsureLegacyRowsSealed());
   CreateOutcome outcome;
   Ticket& ticket = outcome.ticket;
   ticket = initial.ticket;
@@ -477,7 +607,7 @@ absl::StatusOr<CreateOutcome> MysqlTicketRepository::Create(
     insert.setInt(5, static_cast<int>(draft.line));
     insert.setString(6, draft.location.building);
     insert.setString(7, draft.location.unit);
-    insert.setString(8, draft.location.room);
+    insert.setString(8, keys_.Seal(draft.location.room, kRoomContext));
     insert.setString(9, draft.location.detail);
     insert.setString(10, draft.description);
     insert.setString(11, draft.received_by);
@@ -490,15 +620,15 @@ absl::StatusOr<CreateOutcome> MysqlTicketRepository::Create(
     insert.setInt64(18, initial.deadlines.policy_version);
     insert.setString(19, initial.deadlines.calendar_fingerprint);
     BindLifecycle(insert, 20, ticket);
-    BindDetails(insert, 42, draft);
+    BindDetails(insert, 42, draft, keys_);
     STEWARD_ASSIGN_OR_RETURN(
         const int64_t id,
-        db::InsertOnce(conn, insert,
-                       {sql_text::kSelectByRequest, draft.community, request_id,
-                        kFingerprintColumn,
-                        [&](sql::ResultSet& row) { ticket = ReadTicket(row); }},
-                       fingerprint, "ticket",
-                       "concurrent create conflict; retry"));
+        db::InsertOnce(
+            conn, insert,
+            {sql_text::kSelectByRequest, draft.community, request_id,
+             kFingerprintColumn,
+             [&](sql::ResultSet& row) { ticket = ReadTicket(row, keys_); }},
+            fingerprint, "ticket", "concurrent create conflict; retry"));
     outcome.replayed = id == 0;
     if (id > 0) {
       ticket.id = id;
@@ -532,7 +662,7 @@ absl::StatusOr<Ticket> MysqlTicketRepository::Mutate(
       if (!row->next()) {
         return absl::NotFoundError("ticket not found in this community");
       }
-      current = ReadTicket(*row);
+      current = ReadTicket(*row, keys_);
     }
     {
       sql::PreparedStatement& seen = conn.Prepare(sql_text::kSelectMutation);
@@ -589,14 +719,28 @@ absl::StatusOr<Ticket> MysqlTicketRepository::Mutate(
 
 absl::StatusOr<Ticket> MysqlTicketRepository::Get(const std::string& community,
                                                   int64_t id) {
-  return db::FetchInCommunity<Ticket>(get_, sql_text::kSelectTicket, community,
-                                      id, ReadTicket,
-                                      "ticket not found in this community");
+  return db::FetchInCommunity<Ticket>(
+      get_, sql_text::kSelectTicket, community, id,
+      [this](sql::ResultSet& row) { return ReadTicket(row, keys_); },
+      "ticket not found in this community");
 }
 
 absl::StatusOr<TicketPage> MysqlTicketRepository::List(
     const std::string& community, const TicketFilter& filter, int64_t before_id,
     int limit) {
+  const int households = static_cast<int>(filter.households.size());
+  if (households > kMaxFilterHouseholds) {
+    return rpc::InvalidField(
+        "households",
+        absl::StrCat("at most ", kMaxFilterHouseholds, " households"));
+  }
+  STEWARD_RETURN_IF_ERROR(EnsureLegacyRowsSealed());
+  std::vector<std::string> hashes;
+  for (const std::string& household : filter.households) {
+    // An empty household matches nothing (it has no hash).
+    hashes.push_back(HouseholdHash(keys_, community, household)
+                         .value_or(std::string(32, '\0')));
+  }
   TicketPage page;
   absl::Status status = list_.Run([&](db::Connection& conn) {
     sql::PreparedStatement& select = conn.Prepare(sql_text::kListTickets);
@@ -604,34 +748,43 @@ absl::StatusOr<TicketPage> MysqlTicketRepository::List(
     const int kind = filter.kind ? static_cast<int>(*filter.kind) : 0;
     const int priority =
         filter.priority ? static_cast<int>(*filter.priority) : 0;
-    select.setString(1, community);
-    select.setInt64(
-        2, before_id > 0 ? before_id : std::numeric_limits<int64_t>::max());
-    select.setInt(3, state);
-    select.setInt(4, state);
-    select.setInt(5, kind);
-    select.setInt(6, kind);
     const int line = filter.line ? static_cast<int>(*filter.line) : 0;
-    select.setInt(7, priority);
-    select.setInt(8, priority);
-    select.setInt(9, line);
-    select.setInt(10, line);
-    select.setString(11, filter.assignee);
-    select.setString(12, filter.assignee);
-    select.setString(13, filter.district);
-    select.setString(14, filter.district);
+    int i = 1;
+    select.setString(i++, community);
+    select.setInt64(
+        i++, before_id > 0 ? before_id : std::numeric_limits<int64_t>::max());
+    select.setInt(i++, state);
+    select.setInt(i++, state);
+    select.setInt(i++, kind);
+    select.setInt(i++, kind);
+    select.setInt(i++, priority);
+    select.setInt(i++, priority);
+    select.setInt(i++, line);
+    select.setInt(i++, line);
+    select.setString(i++, filter.assignee);
+    select.setString(i++, filter.assignee);
+    select.setString(i++, filter.district);
+    select.setString(i++, filter.district);
+    select.setInt(i++, households);
+    for (int slot = 0; slot < kMaxFilterHouseholds; ++slot) {
+      // Unused slots repeat the first hash (or hold an empty one when no
+      // household is asked for and the slots are not looked at).
+      select.setString(i++, slot < households ? hashes[slot]
+                            : households > 0  ? hashes[0]
+                                              : std::string());
+    }
     select.setDateTime(
-        15,
+        i++,
         db::ToSqlDateTime(filter.created_after.value_or(absl::InfinitePast())));
-    select.setDateTime(16, db::ToSqlDateTime(filter.created_before.value_or(
-                               absl::InfiniteFuture())));
-    select.setInt(17, filter.overdue_only ? 1 : 0);
-    select.setInt(18, filter.at_risk_only ? 1 : 0);
+    select.setDateTime(i++, db::ToSqlDateTime(filter.created_before.value_or(
+                                absl::InfiniteFuture())));
+    select.setInt(i++, filter.overdue_only ? 1 : 0);
+    select.setInt(i++, filter.at_risk_only ? 1 : 0);
     // One extra row tells whether another page follows.
-    select.setInt(19, limit + 1);
+    select.setInt(i++, limit + 1);
     std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
     page.tickets.clear();
-    while (rows->next()) page.tickets.push_back(ReadTicket(*rows));
+    while (rows->next()) page.tickets.push_back(ReadTicket(*rows, keys_));
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -805,6 +958,9 @@ absl::StatusOr<std::vector<SlaPolicy>> MysqlTicketRepository::ListPolicies() {
 
 absl::StatusOr<int> MysqlTicketRepository::SeedPolicies(
     const std::vector<SlaPolicy>& defaults) {
+  // The first call comes from TicketDesk::LoadPolicies at start-up, before
+  // serving: the time to seal rows written before V010.
+  STEWARD_RETURN_IF_ERROR(EnsureLegacyRowsSealed());
   int inserted = 0;
   absl::Status status = policies_.Run([&](db::Connection& conn) {
     db::Transaction transaction(conn);
@@ -883,7 +1039,7 @@ absl::StatusOr<int> MysqlTicketRepository::RecomputeMarked(
       sql::PreparedStatement& claim = conn.Prepare(sql_text::kClaimMarked);
       claim.setInt(1, limit);
       std::unique_ptr<sql::ResultSet> rows(claim.executeQuery());
-      while (rows->next()) marked.push_back(ReadTicket(*rows));
+      while (rows->next()) marked.push_back(ReadTicket(*rows, keys_));
     }
     done = 0;
     for (const Ticket& ticket : marked) {
@@ -1081,7 +1237,7 @@ MysqlTicketRepository::ListOpenComplaints(const std::string& community,
     complaints.clear();
     while (rows->next()) {
       OpenComplaint c;
-      c.ticket = ReadTicket(*rows);
+      c.ticket = ReadTicket(*rows, keys_);
       if (!rows->isNull(kFingerprintColumn)) {
         c.latest_note = rows->getString(kFingerprintColumn);
       }

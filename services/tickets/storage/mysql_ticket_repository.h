@@ -1,23 +1,59 @@
 // TicketRepository on MySQL/MariaDB (schema in services/tickets/schema).
+// Personal information — the household, location.room, contact_name and
+// contact_phone — is sealed at rest with a crypto::DataKeyRing (V010);
+// households and phone numbers are found through keyed lookup hashes.
 #ifndef STEWARD_SERVICES_TICKETS_STORAGE_MYSQL_TICKET_REPOSITORY_H_
 #define STEWARD_SERVICES_TICKETS_STORAGE_MYSQL_TICKET_REPOSITORY_H_
 
+#include <atomic>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "common/crypto/data_keys.h"
 #include "common/db/connection_pool.h"
 #include "services/tickets/domain/ticket_repository.h"
 
 namespace steward::tickets {
 
 // Thread-safe; `pool` must outlive it.
+//
+// Reading a ticket whose sealed value cannot be opened (tampered or garbled
+// bytes, a key no longer in the ring) does not fail the call: that field is
+// returned empty, the stored bytes stay untouched, and an error naming the
+// ticket id and the column (never the value) is logged.
 class MysqlTicketRepository : public TicketRepository {
  public:
   static constexpr absl::Duration kDefaultEventSettle = absl::Seconds(5);
+  // The most households a TicketFilter may name: List binds this many
+  // lookup-hash slots. More is INVALID_ARGUMENT on "households".
+  static constexpr int kMaxFilterHouseholds = 8;
+  // Rows SealLegacyRows seals per transaction.
+  static constexpr int kSealBatch = 500;
 
-  // `event_settle`: how long a gap in event ids may stay open before the
-  // feed treats it as a rolled-back transaction (longer than any
-  // transaction may run).
-  explicit MysqlTicketRepository(
-      db::ConnectionPool& pool,
-      absl::Duration event_settle = kDefaultEventSettle);
+  // `keys` seals, opens and hashes personal data; it is copied (copies share
+  // one key set). `event_settle`: how long a gap in event ids may stay open
+  // before the feed treats it as a rolled-back transaction (longer than any
+  // transaction may run). Touches no table: the schema may be migrated after
+  // construction.
+  MysqlTicketRepository(db::ConnectionPool& pool,
+                        const crypto::DataKeyRing& keys,
+                        absl::Duration event_settle = kDefaultEventSettle);
+
+  // Seals the personal data of rows written in plaintext before V010 (or by
+  // a replica still running older code): pii_sealed = 0 rows, oldest first,
+  // kSealBatch per transaction, each row locked, re-encrypted under the
+  // active key, given its lookup hashes and marked pii_sealed = 1. Rows
+  // another transaction holds are skipped (a replica sealing at the same
+  // time takes them), so it is safe to run on several replicas at once and
+  // idempotent. Returns how many rows this call sealed.
+  //
+  // It runs by itself once per repository, before the first SeedPolicies
+  // (TicketDesk::LoadPolicies at start-up, before serving), Create or List —
+  // the calls whose answers depend on the lookup hashes; an error there is
+  // that call's error, and the next call tries again. Until a row is sealed
+  // it reads back as stored, but household filters and group-complaint
+  // counts do not see it.
+  absl::StatusOr<int> SealLegacyRows();
 
   absl::StatusOr<CreateOutcome> Create(
       const TicketChange& initial, const std::string& request_id,
@@ -70,6 +106,9 @@ class MysqlTicketRepository : public TicketRepository {
   absl::StatusOr<std::map<SlaTarget, int64_t>> CountAtRisk() override;
 
  private:
+  // Runs SealLegacyRows unless it already completed once.
+  absl::Status EnsureLegacyRowsSealed() ABSL_LOCKS_EXCLUDED(seal_mu_);
+
   db::Operation create_;
   db::Operation mutate_;
   db::Operation get_;
@@ -84,7 +123,12 @@ class MysqlTicketRepository : public TicketRepository {
   db::Operation warranty_;
   db::Operation policies_;
   db::Operation recompute_;
+  db::Operation seal_;
+  const crypto::DataKeyRing keys_;
   const absl::Duration event_settle_;
+  // Whether SealLegacyRows has completed once (see EnsureLegacyRowsSealed).
+  std::atomic<bool> legacy_sealed_{false};
+  absl::Mutex seal_mu_;  // serialises that first run
 };
 
 }  // namespace steward::tickets

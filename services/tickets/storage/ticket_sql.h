@@ -6,12 +6,13 @@
 
 namespace steward::tickets::sql_text {
 
-// The 45 columns ReadTicket reads, in order.
+// The 46 columns ReadTicket reads, in order. room, household, contact_name
+// and contact_phone are sealed (V010) when pii_sealed, the last, is 1.
 #define STEWARD_TICKET_COLUMNS                                               \
   "id, community_id, kind, priority, channel, line, building, unit, room,"   \
   " location_detail, description, state, version, create_time, update_time," \
   " received_by, " STEWARD_TICKET_LIFECYCLE_COLUMNS                          \
-  ", " STEWARD_TICKET_DETAIL_COLUMNS
+  ", " STEWARD_TICKET_DETAIL_COLUMNS ", pii_sealed"
 
 // The 7 detail columns (V004), set at registration.
 #define STEWARD_TICKET_DETAIL_COLUMNS                                  \
@@ -26,15 +27,18 @@ namespace steward::tickets::sql_text {
   " charges_minor, satisfaction, satisfied, callback_comment, cancel_reason," \
   " summary"
 
+// room and the personal detail columns are bound sealed; the two lookup
+// hashes follow the detail columns.
 inline constexpr char kInsertTicket[] =
     "INSERT INTO tickets (community_id, kind, priority, channel, line,"
     " building, unit, room, location_detail, description, received_by, state,"
     " version, request_id, request_fingerprint, create_time, update_time,"
     " sla_policy_id, sla_policy_version, calendar_version, "
     STEWARD_TICKET_LIFECYCLE_COLUMNS ", " STEWARD_TICKET_DETAIL_COLUMNS
+    ", household_hash, contact_phone_hash, pii_sealed"
     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?,"
     " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-    " ?, ?, ?, ?, ?, ?, ?)";
+    " ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)";
 
 inline constexpr char kUpdateTicket[] =
     "UPDATE tickets SET priority = ?, state = ?, version = version + 1,"
@@ -61,7 +65,9 @@ inline constexpr char kSelectTicketForUpdate[] =
     " FROM tickets WHERE community_id = ? AND id = ? FOR UPDATE";
 
 // Filters are optional: 0 or '' means "any"; the time range is always
-// bound (open ends as the column's limits).
+// bound (open ends as the column's limits). Households: how many are given
+// (0 = any), then MysqlTicketRepository::kMaxFilterHouseholds (8) lookup
+// hashes (Connector/C++ cannot bind a list; unused slots repeat the first).
 inline constexpr char kListTickets[] =
     "SELECT " STEWARD_TICKET_COLUMNS
     " FROM tickets"
@@ -69,6 +75,7 @@ inline constexpr char kListTickets[] =
     " AND (? = 0 OR state = ?) AND (? = 0 OR kind = ?)"
     " AND (? = 0 OR priority = ?) AND (? = 0 OR line = ?)"
     " AND (? = '' OR assignee = ?) AND (? = '' OR district = ?)"
+    " AND (? = 0 OR household_hash IN (?, ?, ?, ?, ?, ?, ?, ?))"
     " AND create_time >= ? AND create_time < ?"
     " AND (? = 0 OR EXISTS (SELECT 1 FROM sla_clocks c"
     "   WHERE c.ticket_id = tickets.id AND c.escalated = 3"
@@ -161,11 +168,14 @@ inline constexpr char kListOpenComplaints[] =
     " ORDER BY create_time, id LIMIT ?";
 
 // Group complaints: the scope is the building, or the community when the
-// complaint names none (building '' matches every building).
+// complaint names none (building '' matches every building). Households are
+// told apart by their lookup hash (NULL: none given; rows not yet sealed by
+// SealLegacyRows have none either and are not counted).
 inline constexpr char kCountGroupHouseholds[] =
-    "SELECT COUNT(DISTINCT household) FROM tickets"
+    "SELECT COUNT(DISTINCT household_hash) FROM tickets"
     " WHERE community_id = ? AND kind = 3 AND category = ?"
-    " AND (? = '' OR building = ?) AND household <> '' AND create_time >= ?";
+    " AND (? = '' OR building = ?) AND household_hash IS NOT NULL"
+    " AND create_time >= ?";
 
 // Affected rows: 1 when the incident is new, 0 when it was already open;
 // LAST_INSERT_ID() is its id either way.
@@ -268,6 +278,18 @@ inline constexpr char kRecordDelivered[] =
 inline constexpr char kEventBacklog[] =
     "SELECT (SELECT COALESCE(MAX(id), 0) FROM ticket_events) - delivered_id"
     " FROM event_feed_progress WHERE id = 1";
+
+// Rows written before V010 (plaintext personal data), oldest first. Rows
+// another replica is sealing are skipped, not waited for.
+inline constexpr char kClaimLegacyRows[] =
+    "SELECT id, community_id, room, household, contact_name, contact_phone"
+    " FROM tickets WHERE pii_sealed = 0 ORDER BY id LIMIT ?"
+    " FOR UPDATE SKIP LOCKED";
+
+inline constexpr char kSealLegacyRow[] =
+    "UPDATE tickets SET room = ?, household = ?, contact_name = ?,"
+    " contact_phone = ?, household_hash = ?, contact_phone_hash = ?,"
+    " pii_sealed = 1 WHERE id = ? AND pii_sealed = 0";
 
 }  // namespace steward::tickets::sql_text
 

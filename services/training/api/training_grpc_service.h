@@ -3,6 +3,7 @@
 #ifndef STEWARD_SERVICES_TRAINING_API_TRAINING_GRPC_SERVICE_H_
 #define STEWARD_SERVICES_TRAINING_API_TRAINING_GRPC_SERVICE_H_
 
+#include "common/auth/call_gate.h"
 #include "services/training/domain/training_desk.h"
 #include "steward/training/v1/training.grpc.pb.h"
 
@@ -12,7 +13,12 @@ namespace steward::training {
 class TrainingGrpcService final : public v1::TrainingService::Service {
  public:
   // `desk` must outlive the service.
-  explicit TrainingGrpcService(TrainingDesk& desk) : desk_(desk) {}
+  static constexpr absl::string_view kService =
+      "steward.training.v1.TrainingService";
+
+  // `desk` and `gate` must outlive the service.
+  TrainingGrpcService(TrainingDesk& desk, auth::CallGate& gate)
+      : desk_(desk), gate_(gate) {}
 
   // INVALID_ARGUMENT with a google.rpc.BadRequest naming every bad field
   // (request_id, parent, training_plan.*); idempotent on
@@ -32,6 +38,7 @@ class TrainingGrpcService final : public v1::TrainingService::Service {
 
  private:
   TrainingDesk& desk_;
+  auth::CallGate& gate_;
 };
 
 }  // namespace steward::training

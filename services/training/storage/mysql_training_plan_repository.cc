@@ -58,6 +58,8 @@ absl::StatusOr<TrainingPlan> MysqlTrainingPlanRepository::Create(
   plan.version = 1;
   plan.create_time = plan.update_time = db::TruncateToMicros(now);
   absl::Status status = create_.Run([&](db::Connection& conn) -> absl::Status {
+    // One transaction, so the call's audit row commits with the row.
+    db::Transaction transaction(conn);
     const std::string stamp = db::ToSqlDateTime(plan.create_time);
     sql::PreparedStatement& insert =
         conn.Prepare(sql_text::kInsertTrainingPlan);
@@ -81,6 +83,7 @@ absl::StatusOr<TrainingPlan> MysqlTrainingPlanRepository::Create(
              [&](sql::ResultSet& row) { plan = ReadTrainingPlan(row); }},
             fingerprint, "training plan", "concurrent create conflict; retry"));
     if (id > 0) plan.id = id;
+    transaction.Commit();
     return absl::OkStatus();
   });
   if (!status.ok()) return status;

@@ -19,9 +19,11 @@ const ServiceDefaults kDefaults = {.name = "tickets",
 
 // Loads with `args`, then restores every flag, so calls don't leak settings
 // into each other.
+// The required key files are named (not read) first; `args` can override them.
 absl::StatusOr<ServerConfig> Load(std::vector<std::string> args) {
   absl::FlagSaver restore_flags_afterwards;
-  args.insert(args.begin(), "steward-tickets");
+  args.insert(args.begin(), {"steward-tickets", "--jwt_keys_file=/keys/jwt.pem",
+                             "--data_keys_file=/keys/data-keys"});
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());
   return LoadServerConfig(kDefaults, static_cast<int>(argv.size()), argv.data());
@@ -76,6 +78,65 @@ TEST(ServerConfigTest, OutOfRangeValuesNameTheSetting) {
   EXPECT_NE(port.status().message().find("db_port"), std::string::npos);
   auto level = Load({"--log_level=loud"});
   EXPECT_NE(level.status().message().find("log_level"), std::string::npos);
+}
+
+TEST(ServerConfigTest, PlaintextOnlyOnLoopback) {
+  for (const char* listen :
+       {"127.0.0.1:1", "127.3.2.1:1", "localhost:1", "LOCALHOST:1", "[::1]:1",
+        "[::ffff:127.0.0.1]:1"}) {
+    auto config = Load({std::string("--grpc_listen=") + listen});
+    EXPECT_TRUE(config.ok()) << listen << ": " << config.status();
+  }
+  for (const char* listen : {"0.0.0.0:50051", "[::]:1", "10.0.0.5:1",
+                             "steward-tickets:1", "128.0.0.1:1", "[::2]:1"}) {
+    auto config = Load({std::string("--grpc_listen=") + listen});
+    EXPECT_EQ(config.status().code(), absl::StatusCode::kInvalidArgument)
+        << listen;
+    EXPECT_NE(config.status().message().find("--grpc_listen"),
+              std::string::npos);
+    EXPECT_NE(config.status().message().find("--tls_cert_file"),
+              std::string::npos);
+  }
+  // With a certificate any address will do (the files are read at start-up).
+  auto tls = Load({"--grpc_listen=0.0.0.0:50051", "--tls_cert_file=/c.pem",
+                   "--tls_key_file=/k.pem"});
+  EXPECT_TRUE(tls.ok()) << tls.status();
+  ::setenv("STEWARD_GRPC_LISTEN", "0.0.0.0:50051", 1);
+  auto from_env = Load({});
+  ::unsetenv("STEWARD_GRPC_LISTEN");
+  EXPECT_NE(from_env.status().message().find("STEWARD_GRPC_LISTEN"),
+            std::string::npos);
+}
+
+TEST(ServerConfigTest, TlsSettingsGoTogether) {
+  auto cert_only = Load({"--tls_cert_file=/c.pem"});
+  EXPECT_EQ(cert_only.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(cert_only.status().message().find("tls_key_file"),
+            std::string::npos);
+  auto ca_only = Load({"--tls_client_ca_file=/ca.pem"});
+  EXPECT_EQ(ca_only.status().code(), absl::StatusCode::kInvalidArgument);
+  auto mtls = Load({"--tls_cert_file=/c.pem", "--tls_key_file=/k.pem",
+                    "--tls_client_ca_file=/ca.pem"});
+  ASSERT_TRUE(mtls.ok()) << mtls.status();
+  EXPECT_EQ(mtls->tls_client_ca_file, "/ca.pem");
+}
+
+TEST(ServerConfigTest, Http2LimitsAreParsedAndChecked) {
+  auto config =
+      Load({"--max_connection_age=10m", "--keepalive_time=30s",
+            "--min_client_ping_interval=90s", "--max_metadata_bytes=8192"});
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->max_connection_age, absl::Minutes(10));
+  EXPECT_EQ(config->keepalive_time, absl::Seconds(30));
+  EXPECT_EQ(config->min_client_ping_interval, absl::Seconds(90));
+  EXPECT_EQ(config->max_metadata_bytes, 8192);
+  EXPECT_EQ(config->max_connection_idle, absl::Minutes(5));
+  auto grace = Load({"--max_connection_age_grace=-1s"});
+  EXPECT_NE(grace.status().message().find("max_connection_age_grace"),
+            std::string::npos);
+  auto metadata = Load({"--max_metadata_bytes=0"});
+  EXPECT_NE(metadata.status().message().find("max_metadata_bytes"),
+            std::string::npos);
 }
 
 TEST(ServerConfigTest, DescribesEverySetting) {

@@ -1,6 +1,6 @@
 // An in-memory NoticeRepository with the contract of the MySQL one
 // (idempotency on (community, request_id), newest-first pages), plus knobs
-// for tests: a failure to return from the next call and a call counter.
+// for tests: a failure to return from the next call and call counters.
 // Not thread-safe.
 #ifndef STEWARD_TESTS_UNIT_COMMUNICATION_FAKE_NOTICE_REPOSITORY_H_
 #define STEWARD_TESTS_UNIT_COMMUNICATION_FAKE_NOTICE_REPOSITORY_H_
@@ -24,6 +24,7 @@ class FakeNoticeRepository : public NoticeRepository {
                                 const std::string& request_id,
                                 const std::string& fingerprint,
                                 absl::Time now) override {
+    ++calls_;
     ++create_calls_;
     if (absl::Status s = TakeFailure(); !s.ok()) return s;
     const auto key = std::make_pair(draft.community, request_id);
@@ -46,6 +47,7 @@ class FakeNoticeRepository : public NoticeRepository {
 
   absl::StatusOr<Notice> Get(const std::string& community,
                              int64_t id) override {
+    ++calls_;
     if (absl::Status s = TakeFailure(); !s.ok()) return s;
     auto it = notices_.find(id);
     if (it == notices_.end() || it->second.draft.community != community) {
@@ -57,6 +59,7 @@ class FakeNoticeRepository : public NoticeRepository {
   absl::StatusOr<NoticePage> List(const std::string& community,
                                   const NoticeFilter& filter, int64_t before_id,
                                   int limit) override {
+    ++calls_;
     if (absl::Status s = TakeFailure(); !s.ok()) return s;
     NoticePage page;
     for (auto it = notices_.rbegin(); it != notices_.rend(); ++it) {
@@ -77,6 +80,9 @@ class FakeNoticeRepository : public NoticeRepository {
   // The next call of any method returns `status` instead of doing its work.
   void FailNextCall(absl::Status status) { failure_ = std::move(status); }
   int create_calls() const { return create_calls_; }
+  // Calls of any method: a call refused before the repository leaves it
+  // unchanged.
+  int calls() const { return calls_; }
   size_t size() const { return notices_.size(); }
 
  private:
@@ -88,6 +94,7 @@ class FakeNoticeRepository : public NoticeRepository {
       requests_;
   int64_t last_id_ = 0;
   int create_calls_ = 0;
+  int calls_ = 0;
   absl::Status failure_;
 };
 

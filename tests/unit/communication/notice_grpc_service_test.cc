@@ -1,6 +1,7 @@
 // NoticeGrpcService driven directly (no network) over an in-memory
 // NoticeRepository: status codes, BadRequest field names, idempotent
-// retries and page tokens.
+// retries and page tokens; calls pass the real CallGate as a company-wide
+// manager. Then who else may call what (tenancy, the audit row).
 #include "services/communication/api/notice_grpc_service.h"
 
 #include <grpcpp/server_context.h>
@@ -15,6 +16,7 @@
 #include "services/communication/domain/notice_desk.h"
 #include "tests/support/status_details.h"
 #include "tests/unit/communication/fake_notice_repository.h"
+#include "tests/unit/support/test_gate.h"
 
 namespace steward::communication {
 namespace {
@@ -29,7 +31,8 @@ using ::testing::UnorderedElementsAre;
 class NoticeGrpcServiceTest : public ::testing::Test {
  protected:
   NoticeGrpcServiceTest()
-      : desk_(repository_, [this] { return now_; }), service_(desk_) {}
+      : desk_(repository_, [this] { return now_; }),
+        service_(desk_, gate_.gate()) {}
 
   static v1::CreateNoticeRequest Request(const std::string& request_id,
                                          v1::NoticeKind kind,
@@ -47,8 +50,8 @@ class NoticeGrpcServiceTest : public ::testing::Test {
   }
 
   grpc::Status Create(const v1::CreateNoticeRequest& request, v1::Notice* out) {
-    grpc::ServerContext context;
-    return service_.CreateNotice(&context, &request, out);
+    ::steward::testing::CallContext context(caller_);
+    return service_.CreateNotice(context.get(), &request, out);
   }
 
   // Creates a notice that must succeed and returns it.
@@ -62,16 +65,16 @@ class NoticeGrpcServiceTest : public ::testing::Test {
   }
 
   grpc::Status Get(const std::string& name, v1::Notice* out) {
-    grpc::ServerContext context;
+    ::steward::testing::CallContext context(caller_);
     v1::GetNoticeRequest request;
     request.set_name(name);
-    return service_.GetNotice(&context, &request, out);
+    return service_.GetNotice(context.get(), &request, out);
   }
 
   grpc::Status List(const v1::ListNoticesRequest& request,
                     v1::ListNoticesResponse* out) {
-    grpc::ServerContext context;
-    return service_.ListNotices(&context, &request, out);
+    ::steward::testing::CallContext context(caller_);
+    return service_.ListNotices(context.get(), &request, out);
   }
 
   static v1::ListNoticesRequest ListRequest(
@@ -94,7 +97,10 @@ class NoticeGrpcServiceTest : public ::testing::Test {
   absl::Time now_ = absl::FromUnixSeconds(1773000000);
   FakeNoticeRepository repository_;
   NoticeDesk desk_;
+  ::steward::testing::TestGate gate_;
   NoticeGrpcService service_;
+  // Who the helpers above call as: by default a manager of every community.
+  std::string caller_ = gate_.Manager();
 };
 
 TEST_F(NoticeGrpcServiceTest, CreateReturnsADraftNamedInItsCommunity) {
@@ -346,6 +352,134 @@ TEST_F(NoticeGrpcServiceTest, RepositoryFailuresKeepTheirCode) {
   grpc::Status status = Get("communities/c1/notices/1", &notice);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INTERNAL);
   EXPECT_THAT(status.error_message(), Not(HasSubstr("SELECT")));
+}
+
+// ---------------------------------------------------------------------------
+// Who may call
+
+constexpr char kCreateNotice[] =
+    "steward.communication.v1.CommunicationService/CreateNotice";
+
+TEST_F(NoticeGrpcServiceTest, WithoutATokenNothingIsReadOrWritten) {
+  const v1::Notice created = MustCreate("req-1", v1::NOTICE_KIND_GENERAL);
+  gate_.audit().Clear();
+  const int calls = repository_.calls();
+  caller_ = "";  // no authorization metadata
+
+  v1::Notice notice;
+  EXPECT_EQ(Get(created.name(), &notice).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  v1::ListNoticesResponse response;
+  EXPECT_EQ(List(ListRequest(10), &response).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_THAT(gate_.audit().rows(), IsEmpty());  // reads are not audited
+  EXPECT_EQ(Create(Request("req-2", v1::NOTICE_KIND_GENERAL, "t"), &notice)
+                .error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(notice.name(), "");
+  EXPECT_EQ(response.notices_size(), 0);
+  EXPECT_EQ(repository_.calls(), calls);
+  EXPECT_EQ(repository_.size(), 1u);
+
+  const std::vector<db::AuditRow> rows = gate_.audit().rows();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].method, kCreateNotice);
+  EXPECT_EQ(rows[0].principal, "anonymous");
+  EXPECT_EQ(rows[0].resource, "communities/c1");
+  EXPECT_EQ(rows[0].request_id, "req-2");
+  EXPECT_FALSE(rows[0].allowed);
+  EXPECT_EQ(rows[0].status_code, 16);
+}
+
+TEST_F(NoticeGrpcServiceTest, StaffOfAnotherCommunityAreRefusedThere) {
+  const v1::Notice created = MustCreate("req-1", v1::NOTICE_KIND_GENERAL);
+  gate_.audit().Clear();
+  const int calls = repository_.calls();
+  caller_ = gate_.Staff({"c2"}, "s-2");
+
+  v1::Notice notice;
+  EXPECT_EQ(Get(created.name(), &notice).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  // A name that does not exist answers the same: nothing is looked up.
+  EXPECT_EQ(Get("communities/c1/notices/999", &notice).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  v1::ListNoticesResponse response;
+  EXPECT_EQ(List(ListRequest(10), &response).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(response.notices_size(), 0);
+  EXPECT_THAT(gate_.audit().rows(), IsEmpty());
+  EXPECT_EQ(Create(Request("req-2", v1::NOTICE_KIND_GENERAL, "t"), &notice)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(repository_.calls(), calls);
+  EXPECT_EQ(repository_.size(), 1u);
+  std::vector<db::AuditRow> rows = gate_.audit().rows();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].method, kCreateNotice);
+  EXPECT_EQ(rows[0].principal, "staff:s-2");
+  EXPECT_EQ(rows[0].role, "staff");
+  EXPECT_FALSE(rows[0].allowed);
+  EXPECT_EQ(rows[0].status_code, 7);
+
+  // Their own community is theirs to post in.
+  gate_.audit().Clear();
+  EXPECT_TRUE(
+      Create(Request("req-2", v1::NOTICE_KIND_GENERAL, "t", "c2"), &notice)
+          .ok());
+  rows = gate_.audit().rows();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_TRUE(rows[0].allowed);
+  EXPECT_EQ(rows[0].status_code, 0);
+  ASSERT_TRUE(List(ListRequest(10, {}, "", "c2"), &response).ok());
+  EXPECT_THAT(Names(response), ElementsAre(notice.name()));
+}
+
+TEST_F(NoticeGrpcServiceTest, OwnersReadTheirCommunitysNoticesAndPostNone) {
+  const v1::Notice here = MustCreate("req-1", v1::NOTICE_KIND_GENERAL);
+  const v1::Notice elsewhere =
+      MustCreate("req-1", v1::NOTICE_KIND_GENERAL, "c2");
+  gate_.audit().Clear();
+  caller_ = gate_.Owner({"communities/c1/households/3-2-1201"});
+
+  v1::Notice notice;
+  ASSERT_TRUE(Get(here.name(), &notice).ok());
+  EXPECT_EQ(notice.SerializeAsString(), here.SerializeAsString());
+  v1::ListNoticesResponse response;
+  ASSERT_TRUE(List(ListRequest(10), &response).ok());
+  EXPECT_THAT(Names(response), ElementsAre(here.name()));
+  EXPECT_EQ(Get(elsewhere.name(), &notice).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(List(ListRequest(10, {}, "", "c2"), &response).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+
+  // Posting is the property company's (the access table).
+  const grpc::Status post =
+      Create(Request("req-2", v1::NOTICE_KIND_GENERAL, "t"), &notice);
+  EXPECT_EQ(post.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(post.error_message(), HasSubstr("owner role"));
+  EXPECT_EQ(repository_.size(), 2u);
+  const std::vector<db::AuditRow> rows = gate_.audit().rows();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].principal, "owner:o-1");
+  EXPECT_FALSE(rows[0].allowed);
+  EXPECT_EQ(rows[0].status_code, 7);
+}
+
+TEST_F(NoticeGrpcServiceTest, APageTokenIsForTheCallerItWasIssuedTo) {
+  for (int i = 1; i <= 3; ++i) {
+    MustCreate("req-" + std::to_string(i), v1::NOTICE_KIND_GENERAL);
+  }
+  caller_ = gate_.Staff({"c1"}, "s-1");
+  v1::ListNoticesResponse first;
+  ASSERT_TRUE(List(ListRequest(1), &first).ok());
+  ASSERT_THAT(first.next_page_token(), Not(IsEmpty()));
+  caller_ = gate_.Staff({"c1"}, "s-2");
+  v1::ListNoticesResponse response;
+  const grpc::Status status =
+      List(ListRequest(1, {}, first.next_page_token()), &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolatedFields(status), ElementsAre("page_token"));
+  EXPECT_EQ(response.notices_size(), 0);
 }
 
 }  // namespace

@@ -1,7 +1,7 @@
 // An in-memory ScorecardRepository with the contract of the MySQL one: the
 // (community, request_id) key is checked before the (community, subject,
 // period) key, ids grow from 1, List is newest first. Lets a test make the
-// next call fail. Thread-safe.
+// next call fail, and counts calls. Thread-safe.
 #ifndef STEWARD_TESTS_UNIT_KPI_FAKE_SCORECARD_REPOSITORY_H_
 #define STEWARD_TESTS_UNIT_KPI_FAKE_SCORECARD_REPOSITORY_H_
 
@@ -27,6 +27,7 @@ class FakeScorecardRepository : public ScorecardRepository {
                                    const std::string& fingerprint,
                                    absl::Time now) override {
     absl::MutexLock lock(&mu_);
+    ++calls_;
     if (absl::Status s = TakeFailure(); !s.ok()) return s;
     fingerprints_.push_back(fingerprint);
     if (auto it = by_request_.find({draft.community, request_id});
@@ -56,6 +57,7 @@ class FakeScorecardRepository : public ScorecardRepository {
   absl::StatusOr<Scorecard> Get(const std::string& community,
                                 int64_t id) override {
     absl::MutexLock lock(&mu_);
+    ++calls_;
     if (absl::Status s = TakeFailure(); !s.ok()) return s;
     auto it = rows_.find(id);
     if (it == rows_.end() || it->second.draft.community != community) {
@@ -68,6 +70,7 @@ class FakeScorecardRepository : public ScorecardRepository {
                                      const ScorecardFilter& filter,
                                      int64_t before_id, int limit) override {
     absl::MutexLock lock(&mu_);
+    ++calls_;
     if (absl::Status s = TakeFailure(); !s.ok()) return s;
     last_list_limit_ = limit;
     ScorecardPage page;
@@ -105,6 +108,12 @@ class FakeScorecardRepository : public ScorecardRepository {
     absl::MutexLock lock(&mu_);
     return last_list_limit_;
   }
+  // Calls of any method: a call refused before the repository leaves it
+  // unchanged.
+  int calls() const {
+    absl::MutexLock lock(&mu_);
+    return calls_;
+  }
 
  private:
   using SubjectKey = std::tuple<std::string, int, std::string, std::string>;
@@ -122,6 +131,7 @@ class FakeScorecardRepository : public ScorecardRepository {
   std::vector<std::string> fingerprints_ ABSL_GUARDED_BY(mu_);
   absl::Status failure_ ABSL_GUARDED_BY(mu_);
   int last_list_limit_ ABSL_GUARDED_BY(mu_) = 0;
+  int calls_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace steward::kpi::testing

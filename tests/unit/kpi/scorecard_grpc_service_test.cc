@@ -1,7 +1,8 @@
 // The scorecard gRPC handlers driven directly, with the real desk, mapping
-// and status conversion over an in-memory repository and a fixed clock:
-// status codes, BadRequest details as a client decodes them, idempotent
-// retries and page tokens.
+// and status conversion over an in-memory repository and a fixed clock,
+// behind the real CallGate (as a company-wide manager unless a test says
+// otherwise): status codes, BadRequest details as a client decodes them,
+// idempotent retries, page tokens, and who may call what.
 #include "services/kpi/api/scorecard_grpc_service.h"
 
 #include <grpcpp/server_context.h>
@@ -18,6 +19,7 @@
 #include "services/kpi/domain/scorecard_desk.h"
 #include "tests/unit/kpi/fake_scorecard_repository.h"
 #include "tests/support/status_details.h"
+#include "tests/unit/support/test_gate.h"
 
 namespace steward::kpi {
 namespace {
@@ -40,7 +42,7 @@ class ScorecardGrpcServiceTest : public ::testing::Test {
   ScorecardGrpcServiceTest()
       : desk_(
             repository_, [] { return kNow; }, absl::FixedTimeZone(8 * 3600)),
-        service_(desk_) {}
+        service_(desk_, gate_.gate()) {}
 
   static v1::CreateScorecardRequest CreateRequest(
       const std::string& request_id, const std::string& subject_id,
@@ -58,8 +60,8 @@ class ScorecardGrpcServiceTest : public ::testing::Test {
 
   grpc::Status Create(const v1::CreateScorecardRequest& request,
                       v1::Scorecard* out) {
-    grpc::ServerContext context;
-    return service_.CreateScorecard(&context, &request, out);
+    ::steward::testing::CallContext context(caller_);
+    return service_.CreateScorecard(context.get(), &request, out);
   }
 
   // Creates and asserts success; returns the resource.
@@ -71,16 +73,16 @@ class ScorecardGrpcServiceTest : public ::testing::Test {
   }
 
   grpc::Status Get(const std::string& name, v1::Scorecard* out) {
-    grpc::ServerContext context;
+    ::steward::testing::CallContext context(caller_);
     v1::GetScorecardRequest request;
     request.set_name(name);
-    return service_.GetScorecard(&context, &request, out);
+    return service_.GetScorecard(context.get(), &request, out);
   }
 
   grpc::Status List(const v1::ListScorecardsRequest& request,
                     v1::ListScorecardsResponse* out) {
-    grpc::ServerContext context;
-    return service_.ListScorecards(&context, &request, out);
+    ::steward::testing::CallContext context(caller_);
+    return service_.ListScorecards(context.get(), &request, out);
   }
 
   static v1::ListScorecardsRequest ListRequest(const std::string& period = "",
@@ -115,7 +117,10 @@ class ScorecardGrpcServiceTest : public ::testing::Test {
 
   FakeScorecardRepository repository_;
   ScorecardDesk desk_;
+  ::steward::testing::TestGate gate_;
   ScorecardGrpcService service_;
+  // Who the helpers above call as: by default a manager of every community.
+  std::string caller_ = gate_.Manager();
 };
 
 // ---------------------------------------------------------------------------
@@ -396,6 +401,115 @@ TEST_F(ScorecardGrpcServiceTest, ListRejectsAForgedPageToken) {
   grpc::Status status = List(ListRequest("", 1, "not-a-token!"), &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(ViolatedFields(status), ElementsAre("page_token"));
+}
+
+// ---------------------------------------------------------------------------
+// Who may call
+
+constexpr char kCreateScorecard[] = "steward.kpi.v1.KpiService/CreateScorecard";
+
+TEST_F(ScorecardGrpcServiceTest, WithoutATokenNothingIsReadOrWritten) {
+  const v1::Scorecard created = MustCreate(CreateRequest("r1", "staff-1"));
+  gate_.audit().Clear();
+  const int calls = repository_.calls();
+  caller_ = "";  // no authorization metadata
+
+  v1::Scorecard got;
+  EXPECT_EQ(Get(created.name(), &got).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  v1::ListScorecardsResponse response;
+  EXPECT_EQ(List(ListRequest(), &response).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_THAT(gate_.audit().rows(), IsEmpty());  // reads are not audited
+  EXPECT_EQ(Create(CreateRequest("r2", "staff-2"), &got).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(repository_.calls(), calls);
+  EXPECT_EQ(repository_.size(), 1);
+  const std::vector<db::AuditRow> rows = gate_.audit().rows();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].method, kCreateScorecard);
+  EXPECT_EQ(rows[0].principal, "anonymous");
+  EXPECT_FALSE(rows[0].allowed);
+  EXPECT_EQ(rows[0].status_code, 16);
+}
+
+TEST_F(ScorecardGrpcServiceTest, ManagersOfAnotherCommunityAreRefusedThere) {
+  const v1::Scorecard created = MustCreate(CreateRequest("r1", "staff-1"));
+  gate_.audit().Clear();
+  const int calls = repository_.calls();
+  caller_ = gate_.Manager({"c2"}, "m-2");
+
+  v1::Scorecard got;
+  EXPECT_EQ(Get(created.name(), &got).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Get("communities/c1/scorecards/99", &got).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  v1::ListScorecardsResponse response;
+  EXPECT_EQ(List(ListRequest(), &response).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(response.scorecards_size(), 0);
+  EXPECT_EQ(Create(CreateRequest("r2", "staff-2"), &got).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(repository_.calls(), calls);
+  EXPECT_EQ(repository_.size(), 1);
+  std::vector<db::AuditRow> rows = gate_.audit().rows();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].method, kCreateScorecard);
+  EXPECT_EQ(rows[0].principal, "staff:m-2");
+  EXPECT_EQ(rows[0].role, "manager");
+  EXPECT_FALSE(rows[0].allowed);
+  EXPECT_EQ(rows[0].status_code, 7);
+
+  // Their own community is theirs to appraise.
+  gate_.audit().Clear();
+  v1::Scorecard own;
+  ASSERT_TRUE(
+      Create(CreateRequest("r2", "staff-2", "2026-03", "c2"), &own).ok());
+  EXPECT_TRUE(Get(own.name(), &got).ok());
+  rows = gate_.audit().rows();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_TRUE(rows[0].allowed);
+  EXPECT_EQ(rows[0].status_code, 0);
+}
+
+TEST_F(ScorecardGrpcServiceTest, TheAppraisedMayNotSeeScorecards) {
+  const v1::Scorecard created = MustCreate(CreateRequest("r1", "staff-1"));
+  gate_.audit().Clear();
+  const int calls = repository_.calls();
+  for (const std::string& token :
+       {gate_.Owner({"communities/c1/households/3-2-1201"}),
+        gate_.Staff({"c1"}, "staff-1")}) {
+    caller_ = token;
+    v1::Scorecard got;
+    EXPECT_EQ(Get(created.name(), &got).error_code(),
+              grpc::StatusCode::PERMISSION_DENIED);
+    EXPECT_EQ(got.name(), "");
+    v1::ListScorecardsResponse response;
+    EXPECT_EQ(List(ListRequest(), &response).error_code(),
+              grpc::StatusCode::PERMISSION_DENIED);
+    EXPECT_EQ(Create(CreateRequest("r2", "staff-2"), &got).error_code(),
+              grpc::StatusCode::PERMISSION_DENIED);
+  }
+  // A system client needs the kpi scope of the kind it uses.
+  caller_ = gate_.System({"kpi.read"});
+  v1::Scorecard got;
+  EXPECT_TRUE(Get(created.name(), &got).ok());
+  const grpc::Status write = Create(CreateRequest("r2", "staff-2"), &got);
+  EXPECT_EQ(write.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(write.error_message(), HasSubstr("kpi.write"));
+  EXPECT_EQ(repository_.calls(), calls + 1);  // the system client's Get
+  EXPECT_EQ(repository_.size(), 1);
+
+  const std::vector<db::AuditRow> rows = gate_.audit().rows();
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0].principal, "owner:o-1");
+  EXPECT_EQ(rows[1].principal, "staff:staff-1");
+  EXPECT_EQ(rows[2].principal, "system:crm");
+  for (const db::AuditRow& row : rows) {
+    EXPECT_EQ(row.method, kCreateScorecard);
+    EXPECT_FALSE(row.allowed);
+    EXPECT_EQ(row.status_code, 7);
+  }
 }
 
 }  // namespace

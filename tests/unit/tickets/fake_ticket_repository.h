@@ -1,6 +1,8 @@
 // An in-memory TicketRepository with the same contract as the MySQL one, for
 // service tests: idempotent Create and Mutate, optimistic versions, timeline,
-// event outbox and the SLA escalation index. Thread-safe (one mutex; `change`
+// event outbox, the SLA escalation index, and List filters (state, kind,
+// priority, line, assignee, district, households; not the time range or the
+// SLA flags). Thread-safe (one mutex; `change`
 // and `decide` callbacks run under it and must not call back in).
 #ifndef STEWARD_TESTS_UNIT_TICKETS_FAKE_TICKET_REPOSITORY_H_
 #define STEWARD_TESTS_UNIT_TICKETS_FAKE_TICKET_REPOSITORY_H_
@@ -139,6 +141,7 @@ class FakeTicketRepository : public TicketRepository {
   absl::StatusOr<Ticket> Get(const std::string& community,
                              int64_t id) override {
     std::lock_guard<std::mutex> lock(mu_);
+    ++reads_;
     const Stored* s = FindLocked(community, id);
     if (s == nullptr) return absl::NotFoundError("ticket not found");
     return s->ticket;
@@ -148,6 +151,7 @@ class FakeTicketRepository : public TicketRepository {
                                   const TicketFilter& filter, int64_t before_id,
                                   int limit) override {
     std::lock_guard<std::mutex> lock(mu_);
+    ++reads_;
     TicketPage page;
     for (auto it = tickets_.rbegin(); it != tickets_.rend(); ++it) {
       const Ticket& t = it->second.ticket;
@@ -157,6 +161,18 @@ class FakeTicketRepository : public TicketRepository {
       if (filter.kind && t.draft.kind != *filter.kind) continue;
       if (filter.priority && t.draft.priority != *filter.priority) continue;
       if (filter.line && t.draft.line != *filter.line) continue;
+      if (!filter.assignee.empty() && t.assignee != filter.assignee) continue;
+      if (!filter.district.empty() && t.draft.district != filter.district) {
+        continue;
+      }
+      // As the MySQL repository: only these households' tickets (an empty
+      // household, a public-area report, matches no entry).
+      if (!filter.households.empty() &&
+          (t.draft.household.empty() ||
+           std::find(filter.households.begin(), filter.households.end(),
+                     t.draft.household) == filter.households.end())) {
+        continue;
+      }
       if (static_cast<int>(page.tickets.size()) == limit) {
         page.next_after_id = page.tickets.back().id;
         break;
@@ -169,6 +185,7 @@ class FakeTicketRepository : public TicketRepository {
   absl::StatusOr<std::vector<TimelineEntry>> ListTimeline(
       const std::string& community, int64_t id) override {
     std::lock_guard<std::mutex> lock(mu_);
+    ++reads_;
     const Stored* s = FindLocked(community, id);
     if (s == nullptr) return absl::NotFoundError("ticket not found");
     return s->timeline;
@@ -177,6 +194,7 @@ class FakeTicketRepository : public TicketRepository {
   absl::StatusOr<std::vector<TicketEvent>> ListEvents(int64_t after_id,
                                                       int limit) override {
     std::lock_guard<std::mutex> lock(mu_);
+    ++reads_;
     std::vector<TicketEvent> out;
     for (const TicketEvent& e : events_) {
       if (static_cast<int>(out.size()) == limit) break;
@@ -392,6 +410,12 @@ class FakeTicketRepository : public TicketRepository {
     std::lock_guard<std::mutex> lock(mu_);
     return static_cast<int>(tickets_.size());
   }
+  // Reads so far (Get, List, ListTimeline, ListEvents): a call refused
+  // before the repository leaves this unchanged.
+  int reads() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return reads_;
+  }
   // Changes stored so far (creates and mutations).
   int writes() {
     std::lock_guard<std::mutex> lock(mu_);
@@ -466,6 +490,7 @@ class FakeTicketRepository : public TicketRepository {
   std::mutex mu_;
   int64_t last_id_ = 0;
   int writes_ = 0;
+  int reads_ = 0;
   std::map<int64_t, Stored> tickets_;
   std::vector<TicketEvent> events_;
   std::map<std::string, SlaPolicy> policies_;

@@ -1,6 +1,8 @@
 // The tickets API edge driven directly, with an in-memory repository, the
 // default SLA policies, the Shanghai office calendar and a clock the tests
-// move by hand.
+// move by hand. Calls pass the real CallGate as a company-wide manager (the
+// event feed: as a company-wide system client); what other callers may do
+// is ticket_grpc_security_test.cc's subject.
 #include "services/tickets/api/ticket_grpc_service.h"
 
 #include <gmock/gmock.h>
@@ -14,6 +16,7 @@
 #include "services/tickets/domain/ticket_desk.h"
 #include "tests/support/status_details.h"
 #include "tests/unit/calendar/test_calendars.h"
+#include "tests/unit/support/test_gate.h"
 #include "tests/unit/tickets/fake_ticket_repository.h"
 
 namespace steward::tickets {
@@ -110,11 +113,18 @@ class TicketGrpcServiceTest : public ::testing::Test {
     return {out.entries().begin(), out.entries().end()};
   }
 
+  // Calls `method` as `caller_`.
   template <typename Request, typename Response>
   grpc::Status Call(Method<Request, Response> method, const Request& r,
                     Response* out) {
-    grpc::ServerContext context;
-    return (service_.*method)(&context, &r, out);
+    return CallAs(caller_, method, r, out);
+  }
+  // Calls `method` as the holder of `token`.
+  template <typename Request, typename Response>
+  grpc::Status CallAs(const std::string& token,
+                      Method<Request, Response> method, const Request& r,
+                      Response* out) {
+    return ::steward::testing::CallAs(service_, method, token, r, out);
   }
 
   // A lifecycle request acting on `ticket` as last read.
@@ -166,7 +176,15 @@ class TicketGrpcServiceTest : public ::testing::Test {
   FakeTicketRepository repository_;
   TicketDesk desk_{repository_, [this] { return now_; },
                    SlaRules{DefaultSlaPolicies(), ShanghaiOffice()}};
-  TicketGrpcService service_{desk_};
+  ::steward::testing::TestGate gate_;
+  TicketGrpcService service_{desk_, gate_.gate()};
+  // A manager of every community: may call every method these tests use
+  // but the event feed.
+  // Who the calls come from; a manager of every community unless a test
+  // says otherwise.
+  std::string caller_ = gate_.Manager();
+  // The event feed is for company-wide system clients.
+  const std::string feed_reader_ = gate_.System({"tickets.read"});
 };
 
 TEST_F(TicketGrpcServiceTest, CreateReturnsTheRegisteredTicket) {
@@ -178,7 +196,9 @@ TEST_F(TicketGrpcServiceTest, CreateReturnsTheRegisteredTicket) {
   EXPECT_EQ(t.line(), common::v1::LINE_CLEANING);
   EXPECT_EQ(t.create_time().seconds(), Seconds(kT0));
   EXPECT_EQ(t.etag(), "W/1");
-  EXPECT_EQ(t.first_responder(), "");
+  // Staff (here a manager) who register a ticket received it.
+  EXPECT_EQ(t.received_by(), "m-1");
+  EXPECT_EQ(t.first_responder(), "m-1");
   EXPECT_EQ(t.sla_policy(), "default-complaint-routine@v1");
   EXPECT_EQ(t.calendar_version(), ShanghaiOffice().fingerprint());
   EXPECT_EQ(t.charges().currency_code(), "CNY");
@@ -198,6 +218,14 @@ TEST_F(TicketGrpcServiceTest, CreateReturnsTheRegisteredTicket) {
 }
 
 TEST_F(TicketGrpcServiceTest, ReceivedByBecomesTheFirstResponder) {
+  // Staff register what they received: the token's subject, whatever the
+  // request says.
+  caller_ = gate_.Staff({"harbour-view"}, "desk-wu");
+  const v1::Ticket by_staff = MustCreate(RepairRequest("r0"));
+  EXPECT_EQ(by_staff.received_by(), "desk-wu");
+  EXPECT_EQ(by_staff.first_responder(), "desk-wu");
+  // A call-centre system names the clerk.
+  caller_ = gate_.System({"tickets.read", "tickets.write"});
   const v1::Ticket t = MustCreate(RepairRequest("r1"));
   EXPECT_EQ(t.received_by(), "desk-li");
   EXPECT_EQ(t.first_responder(), "desk-li");
@@ -209,7 +237,7 @@ TEST_F(TicketGrpcServiceTest, ReceivedByBecomesTheFirstResponder) {
   const grpc::Status status = Create(bad, &out);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(ViolatedFields(status), Fields{"ticket.received_by"});
-  EXPECT_EQ(repository_.size(), 1);
+  EXPECT_EQ(repository_.size(), 2);
 }
 
 TEST_F(TicketGrpcServiceTest,
@@ -319,6 +347,9 @@ TEST_F(TicketGrpcServiceTest, ListPagesNewestFirstWithFilterBoundTokens) {
 
 // One repair through every step, with the clock moving between them.
 TEST_F(TicketGrpcServiceTest, FullJourneyOfARepair) {
+  // A dispatch system acting for the clerk who took the call and the fitter
+  // who does the work: only system clients may name who acts.
+  caller_ = gate_.System({"tickets.read", "tickets.write", "pii.read"});
   using S = TicketGrpcService;
   std::vector<std::string> etags;
   v1::Ticket t = MustCreate(RepairRequest("c"));
@@ -486,7 +517,7 @@ TEST_F(TicketGrpcServiceTest, FullJourneyOfARepair) {
   // Every change also went to the event feed, in order.
   v1::ListTicketEventsRequest feed;
   v1::ListTicketEventsResponse events;
-  ASSERT_TRUE(Call(&S::ListTicketEvents, feed, &events).ok());
+  ASSERT_TRUE(CallAs(feed_reader_, &S::ListTicketEvents, feed, &events).ok());
   std::vector<std::string> types;
   for (const v1::TicketEvent& e : events.events()) types.push_back(e.type());
   EXPECT_THAT(types,
@@ -654,7 +685,7 @@ TEST_F(TicketGrpcServiceTest, MissingHeaderFieldsAreNamedAtOnce) {
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(ViolatedFields(status),
             (Fields{"header.name", "header.etag", "header.request_id",
-                    "header.actor", "assignee"}));
+                    "assignee"}));
 
   const v1::Ticket t = MustCreate(RepairRequest("c"));
   auto malformed = On<v1::AssignTicketRequest>(t, "has space", "li lei");
@@ -784,7 +815,9 @@ TEST_F(TicketGrpcServiceTest, EscalationsFollowTheStoredClocks) {
   v1::ListTicketEventsRequest feed;
   feed.set_after_cursor("1");  // after "created"
   v1::ListTicketEventsResponse events;
-  ASSERT_TRUE(Call(&TicketGrpcService::ListTicketEvents, feed, &events).ok());
+  ASSERT_TRUE(
+      CallAs(feed_reader_, &TicketGrpcService::ListTicketEvents, feed, &events)
+          .ok());
   ASSERT_EQ(events.events_size(), 1);
   EXPECT_EQ(events.events(0).type(), "sla_warning");
   EXPECT_EQ(events.events(0).sla_target(), "first_response");

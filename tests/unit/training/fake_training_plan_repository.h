@@ -24,6 +24,7 @@ class FakeTrainingPlanRepository : public TrainingPlanRepository {
                                       const std::string& fingerprint,
                                       absl::Time now) override {
     absl::MutexLock lock(&mu_);
+    ++calls_;
     ++create_calls_;
     if (!fail_with_.ok()) return fail_with_;
     // As the MySQL repository: a draft that skipped ValidateDraft.
@@ -52,6 +53,7 @@ class FakeTrainingPlanRepository : public TrainingPlanRepository {
   absl::StatusOr<TrainingPlan> Get(const std::string& community,
                                    int64_t id) override {
     absl::MutexLock lock(&mu_);
+    ++calls_;
     if (!fail_with_.ok()) return fail_with_;
     auto it = plans_.find(id);
     if (it == plans_.end() || it->second.draft.community != community) {
@@ -64,6 +66,7 @@ class FakeTrainingPlanRepository : public TrainingPlanRepository {
                                         const TrainingPlanFilter& filter,
                                         int64_t before_id, int limit) override {
     absl::MutexLock lock(&mu_);
+    ++calls_;
     if (!fail_with_.ok()) return fail_with_;
     TrainingPlanPage page;
     for (auto it = plans_.rbegin(); it != plans_.rend(); ++it) {
@@ -93,6 +96,12 @@ class FakeTrainingPlanRepository : public TrainingPlanRepository {
     absl::MutexLock lock(&mu_);
     return plans_.size();
   }
+  // Calls of any method: a call refused before the repository leaves it
+  // unchanged.
+  int calls() {
+    absl::MutexLock lock(&mu_);
+    return calls_;
+  }
 
  private:
   static absl::Time Truncate(absl::Time t) {
@@ -106,6 +115,7 @@ class FakeTrainingPlanRepository : public TrainingPlanRepository {
       requests_ ABSL_GUARDED_BY(mu_);
   int64_t last_id_ ABSL_GUARDED_BY(mu_) = 0;
   int create_calls_ ABSL_GUARDED_BY(mu_) = 0;
+  int calls_ ABSL_GUARDED_BY(mu_) = 0;
   absl::Status fail_with_ ABSL_GUARDED_BY(mu_);
 };
 

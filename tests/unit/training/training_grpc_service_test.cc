@@ -1,6 +1,8 @@
 // Service tests: the TrainingGrpcService handlers driven directly, over the
-// real TrainingDesk and an in-memory repository. They check the codes and the
-// google.rpc.BadRequest details a client receives.
+// real TrainingDesk and an in-memory repository, behind the real CallGate
+// (as a company-wide manager unless a test says otherwise). They check the
+// codes and the google.rpc.BadRequest details a client receives, and who may
+// call what.
 #include "services/training/api/training_grpc_service.h"
 
 #include <grpcpp/server_context.h>
@@ -15,6 +17,7 @@
 #include "common/rpc/resources.h"
 #include "fake_training_plan_repository.h"
 #include "tests/support/status_details.h"
+#include "tests/unit/support/test_gate.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/training/domain/training_desk.h"
@@ -53,19 +56,19 @@ class TrainingGrpcServiceTest : public ::testing::Test {
 
   grpc::Status Create(const v1::CreateTrainingPlanRequest& request,
                       v1::TrainingPlan* out) {
-    grpc::ServerContext context;
-    return service_.CreateTrainingPlan(&context, &request, out);
+    ::steward::testing::CallContext context(caller_);
+    return service_.CreateTrainingPlan(context.get(), &request, out);
   }
   grpc::Status Get(const std::string& name, v1::TrainingPlan* out) {
-    grpc::ServerContext context;
+    ::steward::testing::CallContext context(caller_);
     v1::GetTrainingPlanRequest request;
     request.set_name(name);
-    return service_.GetTrainingPlan(&context, &request, out);
+    return service_.GetTrainingPlan(context.get(), &request, out);
   }
   grpc::Status List(const v1::ListTrainingPlansRequest& request,
                     v1::ListTrainingPlansResponse* out) {
-    grpc::ServerContext context;
-    return service_.ListTrainingPlans(&context, &request, out);
+    ::steward::testing::CallContext context(caller_);
+    return service_.ListTrainingPlans(context.get(), &request, out);
   }
   // Creates a plan that must succeed and returns its name.
   std::string MustCreate(const std::string& request_id,
@@ -85,7 +88,10 @@ class TrainingGrpcServiceTest : public ::testing::Test {
   FakeTrainingPlanRepository repository_;
   absl::Time now_ = At(2026, 5, 20, 3);
   TrainingDesk desk_{repository_, [this] { return now_; }};
-  TrainingGrpcService service_{desk_};
+  ::steward::testing::TestGate gate_;
+  TrainingGrpcService service_{desk_, gate_.gate()};
+  // Who the helpers above call as: by default a manager of every community.
+  std::string caller_ = gate_.Manager();
 };
 
 TEST_F(TrainingGrpcServiceTest, CreateReturnsTheStoredPlan) {
@@ -369,6 +375,120 @@ TEST_F(TrainingGrpcServiceTest, RepositoryFailuresKeepTheirCode) {
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INTERNAL);
   EXPECT_THAT(status.error_message(),
               ::testing::Not(::testing::HasSubstr("secret")));
+}
+
+// ---------------------------------------------------------------------------
+// Who may call
+
+constexpr char kCreatePlan[] =
+    "steward.training.v1.TrainingService/CreateTrainingPlan";
+
+TEST_F(TrainingGrpcServiceTest, WithoutATokenNothingIsReadOrWritten) {
+  const std::string name = MustCreate("r-1");
+  gate_.audit().Clear();
+  const int calls = repository_.calls();
+  caller_ = "";  // no authorization metadata
+
+  v1::TrainingPlan plan;
+  EXPECT_EQ(Get(name, &plan).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  v1::ListTrainingPlansRequest list;
+  list.set_parent("communities/c1");
+  v1::ListTrainingPlansResponse response;
+  EXPECT_EQ(List(list, &response).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_THAT(gate_.audit().rows(), IsEmpty());  // reads are not audited
+  EXPECT_EQ(Create(CreateRequest("r-2"), &plan).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(repository_.calls(), calls);
+  EXPECT_EQ(repository_.size(), 1u);
+  const std::vector<db::AuditRow> rows = gate_.audit().rows();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].method, kCreatePlan);
+  EXPECT_EQ(rows[0].principal, "anonymous");
+  EXPECT_FALSE(rows[0].allowed);
+  EXPECT_EQ(rows[0].status_code, 16);
+}
+
+TEST_F(TrainingGrpcServiceTest, CallersOfAnotherCommunityAreRefusedThere) {
+  const std::string name = MustCreate("r-1");
+  gate_.audit().Clear();
+  const int calls = repository_.calls();
+  v1::ListTrainingPlansRequest list;
+  list.set_parent("communities/c1");
+
+  // Staff of c2 may read training plans, but not c1's.
+  caller_ = gate_.Staff({"c2"}, "s-2");
+  v1::TrainingPlan plan;
+  EXPECT_EQ(Get(name, &plan).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Get("communities/c1/trainingPlans/99", &plan).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  v1::ListTrainingPlansResponse response;
+  EXPECT_EQ(List(list, &response).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(response.training_plans_size(), 0);
+
+  // A manager of c2 may plan training, but not in c1.
+  caller_ = gate_.Manager({"c2"}, "m-2");
+  EXPECT_EQ(Create(CreateRequest("r-2"), &plan).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(repository_.calls(), calls);
+  EXPECT_EQ(repository_.size(), 1u);
+  std::vector<db::AuditRow> rows = gate_.audit().rows();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].method, kCreatePlan);
+  // Managers, like staff and quality, are "staff:" principals.
+  EXPECT_EQ(rows[0].principal, "staff:m-2");
+  EXPECT_EQ(rows[0].role, "manager");
+  EXPECT_FALSE(rows[0].allowed);
+  EXPECT_EQ(rows[0].status_code, 7);
+
+  gate_.audit().Clear();
+  v1::TrainingPlan own;
+  ASSERT_TRUE(
+      Create(CreateRequest("r-2", common::v1::LINE_SECURITY, "communities/c2"),
+             &own)
+          .ok());
+  rows = gate_.audit().rows();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_TRUE(rows[0].allowed);
+  EXPECT_EQ(rows[0].status_code, 0);
+  EXPECT_TRUE(Get(own.name(), &plan).ok());
+}
+
+TEST_F(TrainingGrpcServiceTest, OwnersAndStaffMayNotPlanTraining) {
+  const std::string name = MustCreate("r-1");
+  gate_.audit().Clear();
+  const int calls = repository_.calls();
+
+  // Owners reach nothing here, not even in their own community.
+  caller_ = gate_.Owner({"communities/c1/households/3-2-1201"});
+  v1::TrainingPlan plan;
+  const grpc::Status get = Get(name, &plan);
+  EXPECT_EQ(get.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(get.error_message(), ::testing::HasSubstr("owner role"));
+  v1::ListTrainingPlansRequest list;
+  list.set_parent("communities/c1");
+  v1::ListTrainingPlansResponse response;
+  EXPECT_EQ(List(list, &response).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Create(CreateRequest("r-2"), &plan).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  // Front-line staff read plans but do not make them.
+  caller_ = gate_.Staff({"c1"}, "s-1");
+  EXPECT_EQ(Create(CreateRequest("r-3"), &plan).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(repository_.calls(), calls);
+
+  const std::vector<db::AuditRow> rows = gate_.audit().rows();
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].principal, "owner:o-1");
+  EXPECT_EQ(rows[1].principal, "staff:s-1");
+  for (const db::AuditRow& row : rows) {
+    EXPECT_EQ(row.method, kCreatePlan);
+    EXPECT_FALSE(row.allowed);
+    EXPECT_EQ(row.status_code, 7);
+  }
+  EXPECT_TRUE(Get(name, &plan).ok());
 }
 
 }  // namespace
