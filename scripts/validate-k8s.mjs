@@ -246,10 +246,9 @@ function serviceProblems(svc, name, d, objects, overlay) {
   if (overlay === "dev" && !objects.some((o) => o.kind === "Secret" && o.metadata.name === vol?.secret?.secretName)) {
     p.push(`Secret ${vol?.secret?.secretName} not rendered in dev`);
   }
-  // JWT keys: a read-only mount of an optional Secret, so the reference
-  // exists before token verification is switched on. TLS material: a
-  // read-only mount of a required Secret (the pod cannot serve without it).
-  for (const [dir, secret, optional] of [["jwt", "steward-jwt-keys", true], ["tls", `${name}-tls`, false]]) {
+  // Token keys, data keys and TLS material: read-only mounts of required
+  // Secrets (the binary refuses to start without them).
+  for (const [dir, secret, optional] of [["jwt", "steward-jwt-keys", false], ["data", `${name}-data-keys`, false], ["tls", `${name}-tls`, false]]) {
     const m = (c.volumeMounts ?? []).find((x) => x.mountPath === `/var/run/secrets/steward/${dir}`);
     const v = m && (pod.volumes ?? []).find((x) => x.name === m.name);
     if (!m || m.readOnly !== true) p.push(`no read-only mount at /var/run/secrets/steward/${dir}`);

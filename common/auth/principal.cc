@@ -27,10 +27,7 @@ bool ParseRole(absl::string_view name, Role* role) {
 }
 
 std::string Principal::id() const {
-  return absl::StrCat(role == Role::kOwner    ? "owner"
-                      : role == Role::kSystem ? "system"
-                                              : "staff",
-                      ":", subject);
+  return absl::StrCat(RoleName(role), ":", subject);
 }
 
 bool Principal::AllCommunities() const {

@@ -47,8 +47,9 @@ struct Principal {
   // "pii.read".
   std::vector<std::string> scopes;
 
-  // "owner:u-17", "staff:s-3", "system:crm": what audit rows and rate
-  // limits key on. Never a name or phone number.
+  // "<role>:<sub>" ("owner:u-17", "manager:m-2", "system:crm"): what audit
+  // rows, rate limits and page tokens key on, so the same subject under
+  // two roles never shares them. Never a name or phone number.
   std::string id() const;
 
   bool AllCommunities() const;

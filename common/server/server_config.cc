@@ -289,13 +289,14 @@ absl::StatusOr<ServerConfig> LoadServerConfig(const ServiceDefaults& defaults,
         "--max_connection_age_grace (STEWARD_MAX_CONNECTION_AGE_GRACE) must "
         "not be negative");
   }
-  if (config.jwt_keys_file.empty()) {
+  // Migrating needs neither (an init container mounts no keys).
+  if (config.jwt_keys_file.empty() && !config.migrate_only) {
     return absl::InvalidArgumentError(
         "--jwt_keys_file (STEWARD_JWT_KEYS_FILE) is required: every RPC but "
         "health needs a verified bearer token (scripts/dev-secrets.sh makes "
         "development keys)");
   }
-  if (config.data_keys_file.empty()) {
+  if (config.data_keys_file.empty() && !config.migrate_only) {
     return absl::InvalidArgumentError(
         "--data_keys_file (STEWARD_DATA_KEYS_FILE) is required: personal "
         "data and page tokens are protected with these keys "

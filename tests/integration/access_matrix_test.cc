@@ -110,13 +110,8 @@ class AccessMatrixTest : public ::testing::Test {
                      std::vector<std::string> communities,
                      std::vector<std::string> households = {},
                      std::vector<std::string> scopes = {}) {
-      auth::TokenRequest r;
-      r.subject = std::move(sub);
-      r.role = role;
-      r.communities = std::move(communities);
-      r.households = std::move(households);
-      r.scopes = std::move(scopes);
-      return MintTestToken(env_, r);
+      return TokenFor(env_, std::move(sub), role, std::move(communities),
+                      std::move(households), std::move(scopes));
     };
     callers_ = {
         {"anonymous", std::nullopt, ""},

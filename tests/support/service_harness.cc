@@ -42,6 +42,19 @@ std::string MintTestToken(const TestEnv& env, auth::TokenRequest request) {
   return token.value_or("");
 }
 
+std::string TokenFor(const TestEnv& env, std::string subject, auth::Role role,
+                     std::vector<std::string> communities,
+                     std::vector<std::string> households,
+                     std::vector<std::string> scopes) {
+  auth::TokenRequest request;
+  request.subject = std::move(subject);
+  request.role = role;
+  request.communities = std::move(communities);
+  request.households = std::move(households);
+  request.scopes = std::move(scopes);
+  return MintTestToken(env, request);
+}
+
 std::string ManagerToken(const TestEnv& env) {
   auth::TokenRequest request;
   request.subject = "test-manager";

@@ -34,6 +34,11 @@ struct ServiceUnderTest {
 // A bearer token signed with the development key scripts/dev-secrets.sh
 // made in env.secrets_dir (the services under test trust its public key).
 std::string MintTestToken(const TestEnv& env, auth::TokenRequest request);
+// A token for `subject` in `role` with these claims.
+std::string TokenFor(const TestEnv& env, std::string subject, auth::Role role,
+                     std::vector<std::string> communities,
+                     std::vector<std::string> households = {},
+                     std::vector<std::string> scopes = {});
 // Development principals.
 std::string ManagerToken(const TestEnv& env);  // communities ["*"]
 std::string SystemToken(const TestEnv& env);   // every service's scopes

@@ -24,6 +24,9 @@ using auth::Role;
 using rpc::ToGrpcStatus;
 
 constexpr int kDefaultEventPage = 100;
+// The most households one owner's ticket list filters on at once (the
+// repository's limit).
+constexpr size_t kMaxOwnerHouseholdsListed = 8;
 constexpr int kMaxEventPage = 1000;
 
 // The filters a page token is bound to.
@@ -171,6 +174,12 @@ grpc::Status TicketGrpcService::ListTickets(
         if (caller.role == Role::kOwner) {
           if (request->household().empty()) {
             filter->households = caller.HouseholdsIn(query->community);
+            if (filter->households.size() > kMaxOwnerHouseholdsListed) {
+              return ToGrpcStatus(rpc::InvalidField(
+                  "household",
+                  absl::StrCat("you have more than ", kMaxOwnerHouseholdsListed,
+                               " households here; name one")));
+            }
           } else if (!caller.OwnsHousehold(query->community,
                                            request->household())) {
             return ToGrpcStatus(NoTicketAccess());

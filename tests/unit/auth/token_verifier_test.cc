@@ -189,7 +189,7 @@ TEST(TokenVerifierTest, ChecksIssuerAndAudience) {
 TEST(TokenVerifierTest, FarFutureTimesSaturateInsteadOfOverflowing) {
   // Found by fuzz_signed_claims: nbf/iat beyond int64 microseconds used to
   // wrap into the past and let a not-yet-valid token in.
-  for (const std::string& claim : {"nbf", "iat"}) {
+  for (const std::string claim : {"nbf", "iat"}) {
     jwt_t* jwt = nullptr;
     ASSERT_EQ(jwt_new(&jwt), 0);
     jwt_add_grants_json(

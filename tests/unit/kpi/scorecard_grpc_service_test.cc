@@ -455,7 +455,7 @@ TEST_F(ScorecardGrpcServiceTest, ManagersOfAnotherCommunityAreRefusedThere) {
   std::vector<db::AuditRow> rows = gate_.audit().rows();
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0].method, kCreateScorecard);
-  EXPECT_EQ(rows[0].principal, "staff:m-2");
+  EXPECT_EQ(rows[0].principal, "manager:m-2");
   EXPECT_EQ(rows[0].role, "manager");
   EXPECT_FALSE(rows[0].allowed);
   EXPECT_EQ(rows[0].status_code, 7);

@@ -437,7 +437,7 @@ TEST_F(TrainingGrpcServiceTest, CallersOfAnotherCommunityAreRefusedThere) {
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0].method, kCreatePlan);
   // Managers, like staff and quality, are "staff:" principals.
-  EXPECT_EQ(rows[0].principal, "staff:m-2");
+  EXPECT_EQ(rows[0].principal, "manager:m-2");
   EXPECT_EQ(rows[0].role, "manager");
   EXPECT_FALSE(rows[0].allowed);
   EXPECT_EQ(rows[0].status_code, 7);

@@ -1,0 +1,227 @@
+// Tenancy against the real binary and database: what one owner, one
+// community's staff or one caller's page token can reach of another's.
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "steward/common/v1/audit.grpc.pb.h"
+#include "steward/tickets/v1/tickets.grpc.pb.h"
+#include "tests/support/service_harness.h"
+
+namespace steward::testing {
+namespace {
+
+using namespace tickets::v1;  // NOLINT: test brevity
+
+constexpr char kCommunity[] = "tenancy-hv";
+
+class TenancyTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(LoadTestEnv(&env_));
+    service_ = StartService(env_, "tickets", env_.db_port);
+    ASSERT_TRUE(WaitForHealth(service_.target(), "SERVING", absl::Seconds(30)))
+        << service_.process->ReadLog();
+    prefix_ = absl::StrCat("tenancy-", ::getpid(), "-", absl::ToUnixMicros(absl::Now()));
+    owner_a_ = Token("owner-a", auth::Role::kOwner, {},
+                     {absl::StrCat("communities/", kCommunity, "/households/1-1-101")});
+    owner_b_ = Token("owner-b", auth::Role::kOwner, {},
+                     {absl::StrCat("communities/", kCommunity, "/households/1-1-102")});
+    staff_here_ = Token("staff-here", auth::Role::kStaff, {kCommunity});
+    staff_elsewhere_ = Token("staff-there", auth::Role::kStaff, {"elsewhere"});
+    quality_ = Token("quality", auth::Role::kQuality, {"*"});
+  }
+
+  std::string Token(std::string sub, auth::Role role,
+                    std::vector<std::string> communities,
+                    std::vector<std::string> households = {}) {
+    return TokenFor(env_, std::move(sub), role, std::move(communities),
+                    std::move(households));
+  }
+
+  std::unique_ptr<TicketService::Stub> As(const std::string& token) {
+    return TicketService::NewStub(service_.ChannelAs(token));
+  }
+
+  static std::unique_ptr<grpc::ClientContext> Context() {
+    auto c = std::make_unique<grpc::ClientContext>();
+    c->set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+    return c;
+  }
+
+  CreateTicketRequest ReportRequest(const std::string& household,
+                                    const std::string& step) {
+    CreateTicketRequest create;
+    create.set_parent(absl::StrCat("communities/", kCommunity));
+    create.set_request_id(absl::StrCat(prefix_, "-", step));
+    Ticket* t = create.mutable_ticket();
+    t->set_kind(TICKET_KIND_HOUSEHOLD_REPAIR);
+    t->set_priority(PRIORITY_ROUTINE);
+    t->set_channel(CHANNEL_APP);
+    t->set_line(common::v1::LINE_ENGINEERING);
+    t->mutable_location()->set_building("1");
+    t->mutable_location()->set_unit("1");
+    t->mutable_location()->set_room(household.substr(4));
+    t->set_household(household);
+    t->set_contact_name("王小明");
+    t->set_contact_phone("13912345678");
+    t->set_description("Bathroom ceiling drips");
+    return create;
+  }
+
+  Ticket Report(const std::string& token, const std::string& household,
+                const std::string& step) {
+    const CreateTicketRequest create = ReportRequest(household, step);
+    Ticket out;
+    grpc::Status s = As(token)->CreateTicket(Context().get(), create, &out);
+    EXPECT_TRUE(s.ok()) << s.error_code() << " " << s.error_message();
+    return out;
+  }
+
+  grpc::Status Get(const std::string& token, const std::string& name, Ticket* out) {
+    GetTicketRequest get;
+    get.set_name(name);
+    return As(token)->GetTicket(Context().get(), get, out);
+  }
+
+  TestEnv env_;
+  ServiceUnderTest service_;
+  std::string prefix_;
+  std::string owner_a_, owner_b_, staff_here_, staff_elsewhere_, quality_;
+};
+
+TEST_F(TenancyTest, OwnersReachTheirOwnHouseholdsOnly) {
+  const Ticket mine = Report(owner_a_, "1-1-101", "a1");
+  ASSERT_FALSE(mine.name().empty());
+  Ticket seen;
+  ASSERT_TRUE(Get(owner_a_, mine.name(), &seen).ok());
+  EXPECT_EQ(seen.contact_phone(), "13912345678");
+
+  // Another owner of the same community: the same answer for A's ticket and
+  // for one that does not exist.
+  const grpc::Status other = Get(owner_b_, mine.name(), &seen);
+  const grpc::Status missing =
+      Get(owner_b_, absl::StrCat("communities/", kCommunity, "/tickets/999999999"), &seen);
+  EXPECT_EQ(other.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(missing.error_code(), other.error_code());
+  EXPECT_EQ(missing.error_message(), other.error_message());
+
+  // B cannot cancel it, and it stays as it was.
+  CancelTicketRequest cancel;
+  cancel.mutable_header()->set_name(mine.name());
+  cancel.mutable_header()->set_etag(mine.etag());
+  cancel.mutable_header()->set_request_id(prefix_ + "-b-cancel");
+  cancel.set_reason(CancelTicketRequest::REASON_WITHDRAWN);
+  Ticket after;
+  EXPECT_EQ(As(owner_b_)->CancelTicket(Context().get(), cancel, &after).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  ASSERT_TRUE(Get(owner_a_, mine.name(), &after).ok());
+  EXPECT_EQ(after.etag(), mine.etag());
+  EXPECT_EQ(after.state(), TICKET_STATE_REGISTERED);
+
+  // B's list holds B's tickets only; asking for A's household is refused.
+  const Ticket theirs = Report(owner_b_, "1-1-102", "b1");
+  ListTicketsRequest list;
+  list.set_parent(absl::StrCat("communities/", kCommunity));
+  list.set_page_size(500);
+  ListTicketsResponse page;
+  ASSERT_TRUE(As(owner_b_)->ListTickets(Context().get(), list, &page).ok());
+  ASSERT_GE(page.tickets_size(), 1);
+  for (const Ticket& t : page.tickets()) EXPECT_EQ(t.household(), "1-1-102") << t.name();
+  list.set_household("1-1-101");
+  EXPECT_EQ(As(owner_b_)->ListTickets(Context().get(), list, &page).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+
+  // An owner cannot report for a neighbour.
+  const CreateTicketRequest create = ReportRequest("1-1-101", "b-for-a");
+  EXPECT_EQ(As(owner_b_)->CreateTicket(Context().get(), create, &after).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  (void)theirs;
+}
+
+TEST_F(TenancyTest, StaffOfAnotherCommunityReachNothingHere) {
+  const Ticket t = Report(owner_a_, "1-1-101", "s1");
+  Ticket out;
+  EXPECT_EQ(Get(staff_elsewhere_, t.name(), &out).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  ListTicketsRequest list;
+  list.set_parent(absl::StrCat("communities/", kCommunity));
+  ListTicketsResponse page;
+  EXPECT_EQ(As(staff_elsewhere_)->ListTickets(Context().get(), list, &page).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  RespondTicketRequest respond;
+  respond.mutable_header()->set_name(t.name());
+  respond.mutable_header()->set_etag(t.etag());
+  respond.mutable_header()->set_request_id(prefix_ + "-elsewhere-respond");
+  EXPECT_EQ(As(staff_elsewhere_)->RespondTicket(Context().get(), respond, &out).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  // Staff of this community may, and are recorded as the actor.
+  ASSERT_TRUE(As(staff_here_)->RespondTicket(Context().get(), respond, &out).ok());
+  EXPECT_EQ(out.first_responder(), "staff-here");
+  EXPECT_EQ(out.contact_phone(), "13912345678");
+  // The quality department sees it masked.
+  ASSERT_TRUE(Get(quality_, t.name(), &out).ok());
+  EXPECT_EQ(out.contact_phone(), "139****5678");
+  EXPECT_EQ(out.contact_name(), "王**");
+}
+
+TEST_F(TenancyTest, PageTokensAreBoundToTheirCaller) {
+  for (int i = 0; i < 3; ++i) Report(owner_a_, "1-1-101", absl::StrCat("p", i));
+  ListTicketsRequest list;
+  list.set_parent(absl::StrCat("communities/", kCommunity));
+  list.set_page_size(1);
+  ListTicketsResponse first;
+  ASSERT_TRUE(As(staff_here_)->ListTickets(Context().get(), list, &first).ok());
+  ASSERT_FALSE(first.next_page_token().empty());
+  list.set_page_token(first.next_page_token());
+  ListTicketsResponse second;
+  EXPECT_TRUE(As(staff_here_)->ListTickets(Context().get(), list, &second).ok());
+  // The same filters, another caller (even one who may list here).
+  const std::string other = Token("staff-here-2", auth::Role::kStaff, {kCommunity});
+  const grpc::Status reused = As(other)->ListTickets(Context().get(), list, &second);
+  EXPECT_EQ(reused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_TRUE(absl::StrContains(reused.error_message(), "page_token"))
+      << reused.error_message();
+}
+
+TEST_F(TenancyTest, RefusedChangesAreAuditedAsDenied) {
+  const Ticket t = Report(owner_a_, "1-1-101", "audit");
+  CancelTicketRequest cancel;
+  cancel.mutable_header()->set_name(t.name());
+  cancel.mutable_header()->set_etag(t.etag());
+  cancel.mutable_header()->set_request_id(prefix_ + "-audit-cancel");
+  cancel.set_reason(CancelTicketRequest::REASON_WITHDRAWN);
+  Ticket out;
+  ASSERT_EQ(As(owner_b_)->CancelTicket(Context().get(), cancel, &out).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+
+  auto audit = common::v1::AuditService::NewStub(service_.ChannelAs(quality_));
+  common::v1::ListAuditRecordsRequest request;
+  request.set_resource(t.name());
+  common::v1::ListAuditRecordsResponse response;
+  ASSERT_TRUE(audit->ListAuditRecords(Context().get(), request, &response).ok());
+  ASSERT_EQ(response.records_size(), 1);
+  const auto& denied = response.records(0);
+  EXPECT_EQ(denied.principal(), "owner:owner-b");
+  EXPECT_EQ(denied.method(), "steward.tickets.v1.TicketService/CancelTicket");
+  EXPECT_EQ(denied.decision(), common::v1::AuditRecord::DENIED);
+  EXPECT_EQ(denied.status_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(denied.request_id(), prefix_ + "-audit-cancel");
+
+  request.set_resource(absl::StrCat("communities/", kCommunity));
+  request.set_principal("owner:owner-a");
+  ASSERT_TRUE(audit->ListAuditRecords(Context().get(), request, &response).ok());
+  ASSERT_GE(response.records_size(), 1);
+  EXPECT_EQ(response.records(0).decision(), common::v1::AuditRecord::ALLOWED);
+  EXPECT_EQ(response.records(0).method(), "steward.tickets.v1.TicketService/CreateTicket");
+
+  // Only the quality department reads the trail.
+  auto as_staff = common::v1::AuditService::NewStub(service_.ChannelAs(staff_here_));
+  EXPECT_EQ(as_staff->ListAuditRecords(Context().get(), request, &response).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
+}  // namespace
+}  // namespace steward::testing
