@@ -284,6 +284,30 @@ absl::Status ConnectionPool::Ping() {
   }
 }
 
+namespace {
+constexpr const char* kSelectFlushLogAtCommit =
+    "SELECT @@GLOBAL.innodb_flush_log_at_trx_commit";
+}  // namespace
+
+absl::Status ConnectionPool::CheckDurable() {
+  auto lease = Acquire();
+  if (!lease.ok()) return lease.status();
+  int64_t flush = -1;
+  absl::Status status = Guard(*lease, "durability check", [&](Connection& conn) {
+    std::unique_ptr<sql::ResultSet> rows(
+        conn.Prepare(kSelectFlushLogAtCommit).executeQuery());
+    if (rows->next()) flush = rows->getInt64(1);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  if (flush == 1) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrCat(
+      "the database is not durable: innodb_flush_log_at_trx_commit = ", flush,
+      " (must be 1, or a crash can lose acknowledged writes); start it with "
+      "--innodb-flush-log-at-trx-commit=1, or pass --allow_non_durable_db for "
+      "development"));
+}
+
 Operation::Operation(ConnectionPool& pool, std::string name)
     : pool_(pool),
       name_(std::move(name)),

@@ -117,6 +117,12 @@ class ConnectionPool {
   // pool never looks like a dead database. Thread-safe.
   absl::Status Ping();
 
+  // OK when the server makes every commit durable before acknowledging it
+  // (innodb_flush_log_at_trx_commit = 1); FAILED_PRECONDITION naming the
+  // setting otherwise, since an acknowledged ticket could then be lost in a
+  // crash. UNAVAILABLE when the server cannot be asked.
+  absl::Status CheckDurable();
+
   // Closes every idle connection (after the server was seen down, so stale
   // sessions are not handed out).
   void DropIdle();

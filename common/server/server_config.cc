@@ -76,6 +76,8 @@ ABSL_FLAG(double, rate_limit_per_second, 50,
           "Sustained calls per second per caller");
 ABSL_FLAG(int, rate_limit_burst, 100, "Burst of calls per caller");
 ABSL_FLAG(std::string, log_level, "info", "debug, info, warning or error");
+ABSL_FLAG(bool, allow_non_durable_db, false,
+          "Start although innodb_flush_log_at_trx_commit != 1 (development)");
 ABSL_FLAG(bool, migrate_only, false,
           "Apply the schema migrations, then exit 0 without serving");
 
@@ -94,7 +96,7 @@ constexpr const char* kFlagNames[] = {
     "min_client_ping_interval", "max_metadata_bytes", "tls_cert_file",
     "tls_key_file", "tls_client_ca_file", "jwt_keys_file", "jwt_issuer",
     "jwt_audience", "jwt_leeway", "data_keys_file", "rate_limit_per_second",
-    "rate_limit_burst", "log_level", "migrate_only"};
+    "rate_limit_burst", "log_level", "allow_non_durable_db", "migrate_only"};
 
 std::string EnvName(absl::string_view flag) {
   return absl::StrCat("STEWARD_", absl::AsciiStrToUpper(flag));
@@ -217,6 +219,7 @@ absl::StatusOr<ServerConfig> LoadServerConfig(const ServiceDefaults& defaults,
   config.rate_limit_per_second = absl::GetFlag(FLAGS_rate_limit_per_second);
   config.rate_limit_burst = absl::GetFlag(FLAGS_rate_limit_burst);
   config.migrate_only = absl::GetFlag(FLAGS_migrate_only);
+  config.allow_non_durable_db = absl::GetFlag(FLAGS_allow_non_durable_db);
 
   const std::string password_file = absl::GetFlag(FLAGS_db_password_file);
   if (!password_file.empty()) {

@@ -74,6 +74,9 @@ struct ServerConfig {
   double rate_limit_per_second = 50;
   int rate_limit_burst = 100;
 
+  // Start even when the database does not flush its log at every commit
+  // (development only: acknowledged writes can be lost in a crash).
+  bool allow_non_durable_db = false;
   // Apply the migrations and exit 0 without serving (one migration step per
   // rollout, e.g. an init container or a Job).
   bool migrate_only = false;

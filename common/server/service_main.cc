@@ -304,6 +304,16 @@ int ServiceMain(const ServiceDefinition& definition, int argc, char** argv) {
                {{"error", std::string(pool.status().message())}});
     return kExitDatabase;
   }
+  if (absl::Status durable = (*pool)->CheckDurable(); !durable.ok()) {
+    if (!config.allow_non_durable_db ||
+        durable.code() != absl::StatusCode::kFailedPrecondition) {
+      log::Error("refusing the database",
+                 {{"error", std::string(durable.message())}});
+      return kExitDatabase;
+    }
+    log::Warning("database not durable; allowed by --allow_non_durable_db",
+                 {{"error", std::string(durable.message())}});
+  }
   auto report = db::ApplyMigrations(**pool, *migrations);
   if (!report.ok()) {
     log::Error("migrations refused; not starting",
