@@ -42,6 +42,7 @@ struct Caller {
   std::string label;
   std::optional<auth::Role> role;  // nullopt: anonymous
   std::string token;
+  std::string principal;  // as audit rows name it
 };
 
 struct ServiceUnder {
@@ -106,11 +107,15 @@ class AccessMatrixTest : public ::testing::Test {
       ASSERT_TRUE(WaitForHealth(s.target(), "SERVING", absl::Seconds(60)))
           << name << " did not start; see " << s.process->log_path();
     }
+    // Subjects unique to this run: the audit counts below filter on them,
+    // so other suites writing to the same schemas at the same time don't
+    // disturb them.
+    const std::string run = absl::StrCat("m", ::getpid(), "-");
     auto token = [&](std::string sub, auth::Role role,
                      std::vector<std::string> communities,
                      std::vector<std::string> households = {},
                      std::vector<std::string> scopes = {}) {
-      return TokenFor(env_, std::move(sub), role, std::move(communities),
+      return TokenFor(env_, run + sub, role, std::move(communities),
                       std::move(households), std::move(scopes));
     };
     callers_ = {
@@ -132,11 +137,22 @@ class AccessMatrixTest : public ::testing::Test {
                 "communication.write", "training.read", "training.write",
                 "kpi.read", "kpi.write"})},
     };
+    for (Caller& c : callers_) {
+      c.principal = c.role.has_value() ? "" : "anonymous";
+    }
+    const std::vector<std::string> subjects = {"",        "owner-a", "owner-b",
+                                               "staff-x", "staff-y", "manager",
+                                               "quality", "crm"};
+    for (size_t i = 1; i < callers_.size(); ++i) {
+      callers_[i].principal = absl::StrCat(auth::RoleName(*callers_[i].role),
+                                           ":", run, subjects[i]);
+    }
     quality_token_ = callers_[6].token;
   }
 
-  // Audit rows of `method` in `service`'s trail.
-  int AuditRows(const ServiceUnderTest& service, const std::string& method) {
+  // Audit rows of `principal` calling `method` in `service`'s trail.
+  int AuditRows(const ServiceUnderTest& service, const std::string& method,
+                const std::string& principal) {
     auto stub = common::v1::AuditService::NewStub(service.ChannelAs(quality_token_));
     int rows = 0;
     std::string page_token;
@@ -145,6 +161,7 @@ class AccessMatrixTest : public ::testing::Test {
       context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
       common::v1::ListAuditRecordsRequest request;
       request.set_method(method);
+      request.set_principal(principal);
       request.set_page_size(500);
       request.set_page_token(page_token);
       common::v1::ListAuditRecordsResponse response;
@@ -215,7 +232,7 @@ TEST_F(AccessMatrixTest, EveryRpcOfEveryServiceAnswersEveryRoleAsTheTableSays) {
         std::unique_ptr<Message> request(
             factory.GetPrototype(method.input_type())->New());
         Fill(*request, under->collection, &serial);
-        const int before = write ? AuditRows(binary, full) : 0;
+        const int before = write ? AuditRows(binary, full, caller.principal) : 0;
         const grpc::Status status = Call(binary, caller, method, *request);
         ++calls;
         const std::string where =
@@ -241,7 +258,7 @@ TEST_F(AccessMatrixTest, EveryRpcOfEveryServiceAnswersEveryRoleAsTheTableSays) {
         }
         if (write) {
           ++writes;
-          EXPECT_EQ(AuditRows(binary, full), before + 1)
+          EXPECT_EQ(AuditRows(binary, full, caller.principal), before + 1)
               << "exactly one audit row for " << where;
         }
       }
