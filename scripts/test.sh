@@ -58,3 +58,8 @@ if (($# == 0)); then
   say "fuzzing: token, metadata and key parsing (${STEWARD_FUZZ_SECONDS:-20} s per target)"
   "$STEWARD_ROOT/scripts/fuzz.sh" "${STEWARD_FUZZ_SECONDS:-20}"
 fi
+
+if (($# == 0)); then
+  say "sanitizers: ASan+UBSan (unit and integration suites), TSan (pool, SLA engine, event feed)"
+  "$STEWARD_ROOT/scripts/sanitize.sh" all
+fi
