@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds, starts a throwaway MariaDB, runs every
-# test with ctest (unit and integration), stops the database and exits
-# non-zero on any failure.
+# Installs what is missing, builds, checks the operations files, starts a
+# throwaway MariaDB, runs every test with ctest (unit, integration, fault),
+# checks the captured service logs for personal data, runs the live
+# dashboard check, the fuzzers (bounded) and the sanitizer builds, stops the
+# database and exits non-zero on any failure.
 #
 #   ./scripts/test.sh              all tests
 #   ./scripts/test.sh -L unit      extra arguments go to ctest
