@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -90,10 +91,14 @@ constexpr MethodRule kRules[] = {
 absl::Span<const MethodRule> AccessRules() { return kRules; }
 
 const MethodRule* FindRule(absl::string_view method) {
-  for (const MethodRule& rule : kRules) {
-    if (rule.method == method) return &rule;
-  }
-  return nullptr;
+  // Built once; every call of every RPC looks its rule up here.
+  static const auto* index = [] {
+    auto* map = new absl::flat_hash_map<absl::string_view, const MethodRule*>();
+    for (const MethodRule& rule : kRules) map->emplace(rule.method, &rule);
+    return map;
+  }();
+  auto it = index->find(method);
+  return it == index->end() ? nullptr : it->second;
 }
 
 std::string RequiredScope(const MethodRule& rule) {
@@ -105,7 +110,11 @@ std::string RequiredScope(const MethodRule& rule) {
 }
 
 absl::Status Authorize(const Principal& principal, absl::string_view method) {
-  const MethodRule* rule = FindRule(method);
+  return Authorize(principal, FindRule(method), method);
+}
+
+absl::Status Authorize(const Principal& principal, const MethodRule* rule,
+                       absl::string_view method) {
   if (rule != nullptr && Contains(rule->roles, principal.role) &&
       (principal.role != Role::kSystem ||
        principal.HasScope(RequiredScope(*rule)))) {

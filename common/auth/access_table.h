@@ -53,6 +53,9 @@ std::string RequiredScope(const MethodRule& rule);
 // OK when `principal` may call `method`; PERMISSION_DENIED naming the
 // method otherwise (unknown methods included).
 absl::Status Authorize(const Principal& principal, absl::string_view method);
+// The same for a rule already looked up (nullptr: an unknown method).
+absl::Status Authorize(const Principal& principal, const MethodRule* rule,
+                       absl::string_view method);
 
 }  // namespace steward::auth
 

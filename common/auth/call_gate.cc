@@ -67,7 +67,7 @@ grpc::Status CallGate::Run(grpc::ServerContext* context,
 
   absl::StatusOr<Principal> who = Authenticate(*context);
   absl::Status decision =
-      who.ok() ? Authorize(*who, full_method) : who.status();
+      who.ok() ? Authorize(*who, rule, full_method) : who.status();
   if (decision.ok()) decision = limiter_.Admit(who->id(), absl::Now());
   (decision.ok()                                             ? allowed_
    : decision.code() == absl::StatusCode::kUnauthenticated   ? unauthenticated_

@@ -408,16 +408,16 @@ absl::StatusOr<absl::string_view> ParseBearer(absl::string_view header_value) {
   return token;
 }
 
-absl::StatusOr<Principal> PrincipalFromClaims(absl::string_view claims_json) {
-  Struct claims;
-  if (!ParseJsonObject(claims_json, &claims))
-    return Unauthenticated("malformed claims");
+namespace {
+
+// PrincipalFromClaims over claims already parsed (Verify parses them once).
+absl::StatusOr<Principal> PrincipalFrom(const Struct& claims) {
   Principal p;
   p.subject = StringField(claims, "sub");
   if (p.subject.empty() || p.subject.size() > kMaxSubjectBytes ||
       !std::all_of(p.subject.begin(), p.subject.end(), [](char c) {
-        return absl::ascii_isalnum(static_cast<unsigned char>(c)) ||
-               c == '_' || c == '.' || c == ':' || c == '@' || c == '-';
+        return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '_' ||
+               c == '.' || c == ':' || c == '@' || c == '-';
       })) {
     // It becomes the actor id of timeline entries and audit rows.
     return Unauthenticated("sub must be 1..64 characters of [A-Za-z0-9_.:@-]");
@@ -479,6 +479,15 @@ absl::StatusOr<Principal> PrincipalFromClaims(absl::string_view claims_json) {
       break;
   }
   return p;
+}
+
+}  // namespace
+
+absl::StatusOr<Principal> PrincipalFromClaims(absl::string_view claims_json) {
+  Struct claims;
+  if (!ParseJsonObject(claims_json, &claims))
+    return Unauthenticated("malformed claims");
+  return PrincipalFrom(claims);
 }
 
 absl::StatusOr<std::unique_ptr<TokenVerifier>> TokenVerifier::Create(
@@ -607,7 +616,7 @@ absl::StatusOr<Principal> TokenVerifier::Verify(absl::string_view token,
   if (issued.has_value() && now + options_.leeway < *issued) {
     return Unauthenticated("issued in the future (iat)");
   }
-  return PrincipalFromClaims(claims_json);
+  return PrincipalFrom(claims);
 }
 
 }  // namespace steward::auth

@@ -47,6 +47,13 @@ absl::Status NoTicketAccess() {
       "no access to this ticket: owners reach their own households' tickets");
 }
 
+// A policy row is company-wide (no community) or one community's override.
+absl::Status PolicyScopeAccess(const Principal& caller,
+                               const std::string& community) {
+  return community.empty() ? auth::CheckAllCommunities(caller)
+                           : auth::CheckCommunity(caller, community);
+}
+
 // The actor a change is recorded under: the verified caller. System
 // clients may act for a named staff member (`requested`).
 Actor ActorOf(const Principal& caller, const std::string& requested) {
@@ -349,10 +356,7 @@ grpc::Status TicketGrpcService::CreateSlaPolicy(
         }
         auto policy = PolicyFromProto(request->policy(), request->policy_id());
         if (!policy.ok()) return ToGrpcStatus(policy.status());
-        if (absl::Status s =
-                policy->community.empty()
-                    ? auth::CheckAllCommunities(caller)
-                    : auth::CheckCommunity(caller, policy->community);
+        if (absl::Status s = PolicyScopeAccess(caller, policy->community);
             !s.ok()) {
           return ToGrpcStatus(s);
         }
@@ -381,18 +385,12 @@ grpc::Status TicketGrpcService::UpdateSlaPolicy(
         // Both the row as stored and as rewritten must be the caller's.
         for (const SlaPolicy& current : desk_.Policies()) {
           if (current.id != policy->id) continue;
-          if (absl::Status s =
-                  current.community.empty()
-                      ? auth::CheckAllCommunities(caller)
-                      : auth::CheckCommunity(caller, current.community);
+          if (absl::Status s = PolicyScopeAccess(caller, current.community);
               !s.ok()) {
             return ToGrpcStatus(s);
           }
         }
-        if (absl::Status s =
-                policy->community.empty()
-                    ? auth::CheckAllCommunities(caller)
-                    : auth::CheckCommunity(caller, policy->community);
+        if (absl::Status s = PolicyScopeAccess(caller, policy->community);
             !s.ok()) {
           return ToGrpcStatus(s);
         }
