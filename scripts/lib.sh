@@ -39,14 +39,18 @@ mariadb_start() {
   MARIADB_SOCKET="$datadir/mysqld.sock"
   local user_arg=()
   [ "$(id -u)" -eq 0 ] && user_arg=(--user=root)
+  # Its own temporary directory: servers sharing /tmp were seen to trip over
+  # each other's temporary files during mariadb-install-db.
+  local tmpdir="$datadir.tmp"
+  mkdir -p "$tmpdir"
   if [ ! -d "$datadir/mysql" ]; then
-    mariadb-install-db --no-defaults --datadir="$datadir" \
+    mariadb-install-db --no-defaults --datadir="$datadir" --tmpdir="$tmpdir" \
       --auth-root-authentication-method=normal "${user_arg[@]}" \
       --skip-test-db >"$datadir/install.log" 2>&1 \
       || { cat "$datadir/install.log" >&2; die "mariadb-install-db failed"; }
   fi
   mariadbd --no-defaults --datadir="$datadir" --socket="$MARIADB_SOCKET" \
-    --port="$port" --bind-address=127.0.0.1 --skip-name-resolve \
+    --port="$port" --bind-address=127.0.0.1 --skip-name-resolve --tmpdir="$tmpdir" \
     --pid-file="$datadir/mysqld.pid" --log-error="$datadir/error.log" \
     --innodb-buffer-pool-size="${STEWARD_DB_BUFFER_POOL:-256M}" \
     --innodb-flush-log-at-trx-commit=1 --max-connections=500 \

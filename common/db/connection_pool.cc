@@ -326,26 +326,38 @@ absl::Status Operation::Run(
   return status;
 }
 
+// Transactions are driven by SQL statements, not by sql::Connection's
+// setAutoCommit/commit/rollback: Connector/C++ 1.1's commit() ignores the
+// result of mysql_commit, so a COMMIT the server never acknowledged (the
+// server died mid-commit) returned normally and the call was answered OK for
+// a change crash recovery then rolled back. A prepared COMMIT throws like
+// any other statement. START TRANSACTION also saves the two autocommit round
+// trips per transaction.
+namespace {
+constexpr const char* kStartTransaction = "START TRANSACTION";
+constexpr const char* kCommit = "COMMIT";
+constexpr const char* kRollback = "ROLLBACK";
+}  // namespace
+
 Transaction::Transaction(Connection& conn) : conn_(conn) {
-  conn_.raw().setAutoCommit(false);
+  conn_.Prepare(kStartTransaction).execute();
 }
 
 void Transaction::Commit() {
   CarryPendingAudit();
-  conn_.raw().commit();
-  MarkAuditCarried();
+  conn_.Prepare(kCommit).execute();
   done_ = true;
-  conn_.raw().setAutoCommit(true);
+  MarkAuditCarried();
 }
 
 Transaction::~Transaction() {
   if (done_) return;
   try {
-    conn_.raw().rollback();
-    conn_.raw().setAutoCommit(true);
+    conn_.Prepare(kRollback).execute();
   } catch (const sql::SQLException&) {
-    // The session is gone; the server rolls back on its own. The lease was
-    // (or will be) marked broken by ConnectionPool::Guard.
+    // The session is gone, and the server rolls back on its own; never hand
+    // the connection out again.
+    conn_.broken_ = true;
   }
 }
 

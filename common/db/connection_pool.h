@@ -67,6 +67,7 @@ class Connection {
  private:
   friend class ConnectionPool;
   friend class Lease;
+  friend class Transaction;
   std::unique_ptr<sql::Connection> conn_;
   absl::flat_hash_map<std::string, std::unique_ptr<sql::PreparedStatement>>
       statements_;
@@ -163,8 +164,10 @@ class Operation {
   prometheus::Histogram* latency_;
 };
 
-// Turns autocommit off for its lifetime; rolls back unless Commit() ran.
-// Use inside Operation::Run (Commit throws sql::SQLException on failure).
+// START TRANSACTION for its lifetime; rolls back unless Commit() ran. Use
+// inside Operation::Run: Commit throws sql::SQLException whenever the server
+// did not acknowledge the COMMIT, so OK is only ever answered for a durable
+// change.
 // Commit first inserts the thread's PendingAudit row, if one is waiting
 // (see audit_trail.h), so a call's change and its audit row commit together.
 class Transaction {

@@ -232,8 +232,15 @@ void ExpectExactlyOnce(TicketService::Stub& stub, const std::string& community,
     auto it = by_request.find(request_id);
     if (it == by_request.end()) {
       ++missing;
+      // Tell a lost row from one the list skipped.
+      tickets::v1::GetTicketRequest get;
+      get.set_name(name);
+      tickets::v1::Ticket found;
+      const grpc::Status status = stub.GetTicket(Context().get(), get, &found);
       ADD_FAILURE() << "acknowledged " << request_id << " -> " << name
-                    << " but no such ticket is listed";
+                    << " but no such ticket is listed; GetTicket says "
+                    << status.error_code() << " " << status.error_message()
+                    << " " << found.description();
       continue;
     }
     EXPECT_EQ(it->second, std::vector<std::string>{name})

@@ -8,6 +8,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -158,6 +160,10 @@ ScratchMariaDb::ScratchMariaDb(const TestEnv& env)
 
 ScratchMariaDb::~ScratchMariaDb() {
   Stop();
+  if (std::getenv("STEWARD_KEEP_SCRATCH_DB") != nullptr) {
+    std::fprintf(stderr, "scratch MariaDB data kept in %s\n", dir_.c_str());
+    return;
+  }
   std::error_code ec;
   std::filesystem::remove_all(dir_, ec);
 }
