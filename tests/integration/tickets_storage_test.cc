@@ -390,6 +390,21 @@ TEST_F(TicketsStorageTest, EscalationFiresOnceWithTwoEnginesRunning) {
           << "ticket " << id << " level " << level;
     }
   }
+  // Both engines report each step's delay once, every one within 1 s.
+  uint64_t observed = 0, within_1s = 0;
+  for (prometheus::Registry* registry : {&r1, &r2}) {
+    for (const auto& family : registry->Collect()) {
+      if (family.name != "steward_sla_escalation_delay_seconds") continue;
+      for (const auto& metric : family.metric) {
+        observed += metric.histogram.sample_count;
+        for (const auto& bucket : metric.histogram.bucket) {
+          if (bucket.upper_bound == 1) within_1s += bucket.cumulative_count;
+        }
+      }
+    }
+  }
+  EXPECT_EQ(observed, static_cast<uint64_t>((kTickets - 1) * 3));
+  EXPECT_EQ(within_1s, observed);
 }
 
 TEST_F(TicketsStorageTest, ListFiltersByAssigneeDistrictTimeAndRisk) {

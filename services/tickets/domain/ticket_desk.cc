@@ -323,6 +323,7 @@ absl::StatusOr<std::vector<TicketEvent>> TicketDesk::FireDueEscalations(
         auto step = NextEscalation(due.clock, due.escalated, now);
         if (step.has_value() && step->due) {
           decision.fired = step->level;
+          decision.fired_due_at = step->fire_at;
           auto next = NextEscalation(due.clock, step->level, now);
           // A backlog (the engine was down) is caught up one level per pass.
           if (next.has_value()) decision.next_fire_at = next->fire_at;

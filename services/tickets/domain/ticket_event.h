@@ -51,6 +51,9 @@ struct TicketEvent {
   int sla_target = 0;
   int escalation_level = 0;
   absl::Time time;
+  // SLA events only, not stored: when the step fell due, so the engine can
+  // report how late it fired (steward_sla_escalation_delay_seconds).
+  absl::Time due = absl::InfinitePast();
 };
 
 }  // namespace steward::tickets

@@ -86,6 +86,8 @@ struct DueEscalation {
 // What the engine decided for a claimed clock.
 struct EscalationDecision {
   EscalationLevel fired = EscalationLevel::kNone;  // kNone: nothing to fire
+  // When the fired step fell due (its warning or breach time).
+  absl::Time fired_due_at = absl::InfinitePast();
   // The next step's fire time, or nullopt when none remains.
   std::optional<absl::Time> next_fire_at;
 };

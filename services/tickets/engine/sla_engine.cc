@@ -22,6 +22,15 @@ SlaEngine::SlaEngine(TicketDesk& desk, prometheus::Registry& registry,
     escalations_[static_cast<int>(level)] = &family.Add(
         {{"level", std::string(EscalationLevelName(level))}});
   }
+  // How long after its due time each escalation was committed: the engine's
+  // own SLA (every warning and breach within 1 s of falling due).
+  delay_ = &prometheus::BuildHistogram()
+                .Name("steward_sla_escalation_delay_seconds")
+                .Help("From an escalation step's due time to the commit of "
+                      "its event")
+                .Register(registry)
+                .Add({}, prometheus::Histogram::BucketBoundaries{
+                             0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 15, 60, 300});
   open_ = &prometheus::BuildGauge()
                .Name("steward_tickets_open")
                .Help("Open tickets (not closed or cancelled) by kind, "
@@ -90,7 +99,12 @@ void SlaEngine::Stop() {
 absl::StatusOr<int> SlaEngine::RunOnce() {
   auto fired = desk_.FireDueEscalations(options_.batch);
   if (!fired.ok()) return fired.status();
+  const absl::Time committed = absl::Now();
   for (const TicketEvent& event : *fired) {
+    if (event.due != absl::InfinitePast()) {
+      delay_->Observe(
+          std::max(0.0, absl::ToDoubleSeconds(committed - event.due)));
+    }
     if (event.escalation_level > 0 && event.escalation_level < 4) {
       escalations_[event.escalation_level]->Increment();
     }

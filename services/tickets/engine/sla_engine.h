@@ -10,6 +10,7 @@
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
 #include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
 #include <array>
@@ -60,6 +61,7 @@ class SlaEngine {
   const Options options_;
   // Indexed by EscalationLevel (1 handler, 2 supervisor, 3 manager).
   std::array<prometheus::Counter*, 4> escalations_{};
+  prometheus::Histogram* delay_ = nullptr;
   prometheus::Family<prometheus::Gauge>* open_;
   // Children of open_ created so far (only the engine thread touches it);
   // zeroed before each refresh so drained combinations read 0.

@@ -907,7 +907,8 @@ MysqlTicketRepository::FireDueEscalations(
                         .state = d.state,
                         .sla_target = static_cast<int>(d.target),
                         .escalation_level = static_cast<int>(decision.fired),
-                        .time = now};
+                        .time = now,
+                        .due = decision.fired_due_at};
       InsertEvent(conn, event);
       fired.push_back(std::move(event));
     }

@@ -242,7 +242,8 @@ class FakeTicketRepository : public TicketRepository {
                         .state = s.ticket.state,
                         .sla_target = static_cast<int>(key.second),
                         .escalation_level = static_cast<int>(decision.fired),
-                        .time = now};
+                        .time = now,
+                        .due = decision.fired_due_at};
       AppendEventLocked(event);
       written.push_back(events_.back());
     }
