@@ -8,12 +8,14 @@
 #include <openssl/pem.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <optional>
 #include <sstream>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
@@ -514,6 +516,9 @@ TokenVerifier::TokenVerifier(const VerifierOptions& options,
                              std::vector<VerificationKey> keys)
     : options_(options),
       keys_(std::make_shared<const KeyList>(std::move(keys))) {
+  if (options_.verified_cache_entries > 0) {
+    cache_ = std::make_unique<CacheShard[]>(kCacheShards);
+  }
   next_check_micros_ = absl::ToUnixMicros(absl::Now() + options_.reload_check);
 }
 
@@ -536,17 +541,59 @@ bool TokenVerifier::ReloadIfChanged() const {
     return false;
   }
   auto keys = ParseVerificationKeys(*text);
-  absl::MutexLock lock(&mu_);
-  file_stamp_ = stamp;
-  if (!keys.ok()) {
-    log::Warning("token key file invalid; keeping the previous keys",
-                 {{"file", options_.keys_file},
-                  {"error", std::string(keys.status().message())}});
-    return false;
+  {
+    absl::MutexLock lock(&mu_);
+    file_stamp_ = stamp;
+    if (!keys.ok()) {
+      log::Warning("token key file invalid; keeping the previous keys",
+                   {{"file", options_.keys_file},
+                    {"error", std::string(keys.status().message())}});
+      return false;
+    }
+    keys_ = std::make_shared<const KeyList>(*std::move(keys));
+    log::Info("token keys reloaded", {{"keys", absl::StrCat(keys_->size())}});
   }
-  keys_ = std::make_shared<const KeyList>(*std::move(keys));
-  log::Info("token keys reloaded", {{"keys", absl::StrCat(keys_->size())}});
+  // Tokens verified with the old keys are checked again with the new ones.
+  ClearCache();
   return true;
+}
+
+namespace {
+
+// exp, nbf and iat against `now`, with the leeway; the same on a cache hit
+// as on a first check.
+absl::Status CheckTimes(const VerifiedToken& token, absl::Time now,
+                        absl::Duration leeway) {
+  if (now >= token.expires + leeway) return Unauthenticated("expired");
+  if (token.not_before.has_value() && now + leeway < *token.not_before) {
+    return Unauthenticated("not valid yet (nbf)");
+  }
+  if (token.issued.has_value() && now + leeway < *token.issued) {
+    return Unauthenticated("issued in the future (iat)");
+  }
+  return absl::OkStatus();
+}
+
+// The cache key: SHA-256 of the whole token (header, claims and signature),
+// so only a byte-identical token can hit an entry.
+std::string TokenDigest(absl::string_view token) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (EVP_Digest(token.data(), token.size(), digest, &length, EVP_sha256(),
+                 nullptr) != 1) {
+    return std::string();
+  }
+  return std::string(reinterpret_cast<const char*>(digest), length);
+}
+
+}  // namespace
+
+void TokenVerifier::ClearCache() const {
+  if (cache_ == nullptr) return;
+  for (int i = 0; i < kCacheShards; ++i) {
+    absl::MutexLock lock(&cache_[i].mu);
+    cache_[i].tokens.clear();
+  }
 }
 
 absl::StatusOr<Principal> TokenVerifier::Verify(absl::string_view token,
@@ -558,7 +605,51 @@ absl::StatusOr<Principal> TokenVerifier::Verify(absl::string_view token,
           due, now_micros + absl::ToInt64Microseconds(options_.reload_check))) {
     ReloadIfChanged();
   }
+  if (cache_ == nullptr) {
+    VerifiedToken verified;
+    return VerifyUncached(token, now, &verified);
+  }
 
+  const std::string digest = TokenDigest(token);
+  CacheShard* shard = nullptr;
+  if (!digest.empty()) {
+    shard = &cache_[static_cast<unsigned char>(digest[0]) % kCacheShards];
+    absl::MutexLock lock(&shard->mu);
+    auto hit = shard->tokens.find(digest);
+    if (hit != shard->tokens.end()) {
+      if (absl::Status times = CheckTimes(hit->second, now, options_.leeway);
+          !times.ok()) {
+        shard->tokens.erase(hit);
+        return times;
+      }
+      cache_hits_.fetch_add(1, std::memory_order_relaxed);
+      return hit->second.principal;
+    }
+  }
+  // Keys installed while this check runs must not be paired with its
+  // answer: remember the key list and cache only if it is still current.
+  const std::shared_ptr<const KeyList> keys_before = keys();
+  VerifiedToken verified;
+  auto principal = VerifyUncached(token, now, &verified);
+  if (!principal.ok() || shard == nullptr) return principal;
+  if (keys() != keys_before) return principal;
+  const size_t per_shard = static_cast<size_t>(
+      std::max(1, options_.verified_cache_entries / kCacheShards));
+  absl::MutexLock lock(&shard->mu);
+  if (shard->tokens.size() >= per_shard) {
+    // Full: drop what has expired; if that frees nothing, start over (a
+    // miss only costs one full verification).
+    absl::erase_if(shard->tokens, [&](const auto& entry) {
+      return now >= entry.second.expires + options_.leeway;
+    });
+    if (shard->tokens.size() >= per_shard) shard->tokens.clear();
+  }
+  shard->tokens.emplace(digest, std::move(verified));
+  return principal;
+}
+
+absl::StatusOr<Principal> TokenVerifier::VerifyUncached(
+    absl::string_view token, absl::Time now, VerifiedToken* verified) const {
   auto header = ParseTokenHeader(token);
   if (!header.ok()) return header.status();
   if (header->alg != "RS256" && header->alg != "ES256") {
@@ -609,14 +700,16 @@ absl::StatusOr<Principal> TokenVerifier::Verify(absl::string_view token,
     return Unauthenticated("exp, nbf and iat must be numbers");
   }
   if (!expires.has_value()) return Unauthenticated("exp is required");
-  if (now >= *expires + options_.leeway) return Unauthenticated("expired");
-  if (not_before.has_value() && now + options_.leeway < *not_before) {
-    return Unauthenticated("not valid yet (nbf)");
+  verified->expires = *expires;
+  verified->not_before = not_before;
+  verified->issued = issued;
+  if (absl::Status times = CheckTimes(*verified, now, options_.leeway);
+      !times.ok()) {
+    return times;
   }
-  if (issued.has_value() && now + options_.leeway < *issued) {
-    return Unauthenticated("issued in the future (iat)");
-  }
-  return PrincipalFrom(claims);
+  auto principal = PrincipalFrom(claims);
+  if (principal.ok()) verified->principal = *principal;
+  return principal;
 }
 
 }  // namespace steward::auth

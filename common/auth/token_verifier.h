@@ -11,10 +11,12 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
@@ -55,6 +57,14 @@ absl::StatusOr<TokenHeader> ParseTokenHeader(absl::string_view token);
 // case-insensitive). UNAUTHENTICATED naming what is wrong.
 absl::StatusOr<absl::string_view> ParseBearer(absl::string_view header_value);
 
+// A token that passed every check, as the verifier remembers it.
+struct VerifiedToken {
+  Principal principal;
+  absl::Time expires;
+  std::optional<absl::Time> not_before;
+  std::optional<absl::Time> issued;
+};
+
 struct VerifierOptions {
   std::string keys_file;  // JWKS or PEM; re-read when its mtime/size change
   std::string issuer;
@@ -62,11 +72,21 @@ struct VerifierOptions {
   absl::Duration leeway = absl::Seconds(30);
   // How often the key file is checked for changes.
   absl::Duration reload_check = absl::Seconds(10);
+  // Tokens whose signature and claims were verified are remembered (by
+  // SHA-256 of the whole token) so a caller's next call skips libjwt, which
+  // parses the PEM key and checks the signature on every call (about 0.5 ms
+  // of CPU with OpenSSL 3). 0 turns the cache off.
+  int verified_cache_entries = 4096;
 };
 
 // Verifies tokens; thread-safe. Keys are swapped atomically on reload; a
 // key file that turns unreadable or invalid keeps the previous keys (and is
 // logged), so a bad edit cannot lock every caller out.
+//
+// A token verified once is answered from a bounded cache afterwards: only
+// byte-identical tokens hit it, exp/nbf/iat are checked against `now` on
+// every hit, and installing new keys forgets every cached token (so a
+// removed key stops working at once). Failures are never cached.
 class TokenVerifier {
  public:
   // INVALID_ARGUMENT when the key file cannot be read or parsed.
@@ -86,15 +106,33 @@ class TokenVerifier {
   // reload_check). Returns whether new keys were installed.
   bool ReloadIfChanged() const;
 
+  // Tokens answered from the cache so far (for tests and diagnostics).
+  int64_t cache_hits() const { return cache_hits_.load(); }
+
  private:
   using KeyList = std::vector<VerificationKey>;
   std::shared_ptr<const KeyList> keys() const;
+  // The full check: header, key, signature (libjwt), issuer, audience, times.
+  absl::StatusOr<Principal> VerifyUncached(absl::string_view token,
+                                           absl::Time now,
+                                           VerifiedToken* verified) const;
+
+  struct CacheShard {
+    absl::Mutex mu;
+    absl::flat_hash_map<std::string, VerifiedToken> tokens
+        ABSL_GUARDED_BY(mu);
+  };
+  static constexpr int kCacheShards = 16;
+  // Forgets every cached token (new keys were installed).
+  void ClearCache() const;
 
   const VerifierOptions options_;
   mutable absl::Mutex mu_;
   mutable std::shared_ptr<const KeyList> keys_ ABSL_GUARDED_BY(mu_);
   mutable int64_t file_stamp_ ABSL_GUARDED_BY(mu_) = 0;
   mutable std::atomic<int64_t> next_check_micros_{0};
+  mutable std::unique_ptr<CacheShard[]> cache_;
+  mutable std::atomic<int64_t> cache_hits_{0};
 };
 
 // Turns verified claims (a JSON object) into a Principal: `sub`, `role`

@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "common/auth/token_minter.h"
@@ -291,6 +292,88 @@ TEST(TokenVerifierTest, ReloadsTheKeyFileWhenItChangesAndKeepsKeysOnABadEdit) {
   EXPECT_FALSE((*verifier)->ReloadIfChanged());
   EXPECT_TRUE((*verifier)->Verify(ec_token, kNow).ok());
   std::remove(path.c_str());
+}
+
+TEST(TokenVerifierTest, AVerifiedTokenIsRememberedButItsTimesAreCheckedOnEveryCall) {
+  TokenVerifier verifier = VerifierFor(Rsa());
+  TokenRequest r = Staff();
+  r.lifetime = absl::Minutes(6);  // issued a minute ago: exp is kNow + 5 min
+  const std::string token = Mint(r, Rsa());
+  ASSERT_TRUE(verifier.Verify(token, kNow).ok());
+  EXPECT_EQ(verifier.cache_hits(), 0);
+  auto again = verifier.Verify(token, kNow + absl::Minutes(1));
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(verifier.cache_hits(), 1);
+  EXPECT_EQ(again->id(), "staff:s-1");
+  EXPECT_EQ(again->communities, std::vector<std::string>{"c1"});
+  // Past exp + leeway the remembered token is refused like a fresh one.
+  ExpectRejected(verifier.Verify(token, kNow + absl::Minutes(6)), "expired");
+  EXPECT_EQ(verifier.cache_hits(), 1);
+}
+
+TEST(TokenVerifierTest, OnlyAByteIdenticalTokenHitsTheCache) {
+  TokenVerifier verifier = VerifierFor(Rsa());
+  const std::string token = Mint(Staff(), Rsa());
+  ASSERT_TRUE(verifier.Verify(token, kNow).ok());
+  std::string tampered = token;
+  tampered[tampered.size() - 2] = tampered[tampered.size() - 2] == 'A' ? 'B' : 'A';
+  ExpectRejected(verifier.Verify(tampered, kNow), "bad signature");
+  std::vector<std::string> parts = absl::StrSplit(token, '.');
+  TokenRequest other = Staff();
+  other.communities = {"c1", "c2"};
+  std::vector<std::string> other_parts = absl::StrSplit(Mint(other, Rsa()), '.');
+  // The cached token's signature under other claims.
+  ExpectRejected(
+      verifier.Verify(parts[0] + "." + other_parts[1] + "." + parts[2], kNow),
+      "bad signature");
+  EXPECT_EQ(verifier.cache_hits(), 0);
+}
+
+TEST(TokenVerifierTest, NewKeysForgetEveryRememberedToken) {
+  const std::string path = ::testing::TempDir() + "/jwt-rotate.pem";
+  std::ofstream(path, std::ios::trunc) << Rsa().public_pem;
+  VerifierOptions options = Options();
+  options.keys_file = path;
+  auto verifier = TokenVerifier::Create(options);
+  ASSERT_TRUE(verifier.ok()) << verifier.status();
+  const std::string token = Mint(Staff(), Rsa());
+  ASSERT_TRUE((*verifier)->Verify(token, kNow).ok());
+  ASSERT_TRUE((*verifier)->Verify(token, kNow).ok());
+  EXPECT_EQ((*verifier)->cache_hits(), 1);
+  // The RSA key is withdrawn: its tokens stop working at once.
+  std::ofstream(path, std::ios::trunc) << Ec().public_pem << "\n\n";
+  ASSERT_TRUE((*verifier)->ReloadIfChanged());
+  EXPECT_FALSE((*verifier)->Verify(token, kNow).ok());
+  EXPECT_EQ((*verifier)->cache_hits(), 1);
+  std::remove(path.c_str());
+}
+
+TEST(TokenVerifierTest, CacheCanBeTurnedOff) {
+  VerifierOptions options = Options();
+  options.verified_cache_entries = 0;
+  TokenVerifier verifier(options, *ParseVerificationKeys(Rsa().public_pem));
+  const std::string token = Mint(Staff(), Rsa());
+  for (int i = 0; i < 3; ++i) EXPECT_TRUE(verifier.Verify(token, kNow).ok());
+  EXPECT_EQ(verifier.cache_hits(), 0);
+}
+
+TEST(TokenVerifierTest, AFullCacheKeepsAnsweringCorrectly) {
+  VerifierOptions options = Options();
+  options.verified_cache_entries = 16;  // one entry a shard
+  TokenVerifier verifier(options, *ParseVerificationKeys(Ec().public_pem));
+  std::vector<std::string> tokens;
+  for (int i = 0; i < 40; ++i) {
+    TokenRequest r = Staff();
+    r.subject = absl::StrCat("s-", i);
+    tokens.push_back(Mint(r, Ec()));
+  }
+  for (int round = 0; round < 2; ++round) {
+    for (int i = 0; i < 40; ++i) {
+      auto p = verifier.Verify(tokens[i], kNow);
+      ASSERT_TRUE(p.ok()) << p.status();
+      EXPECT_EQ(p->subject, absl::StrCat("s-", i));
+    }
+  }
 }
 
 TEST(TokenVerifierTest, CreateNamesTheFlagWhenTheKeyFileIsMissing) {
