@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages Steward builds, runs and tests with — only
-# those missing, quietly when everything is there. Idempotent.
+# those missing, quietly when everything is there. Idempotent. Extra package
+# names given as arguments are installed too (scripts/bench.sh's tools).
 set -euo pipefail
 
 PACKAGES=(
@@ -12,6 +13,7 @@ PACKAGES=(
   clang libclang-rt-14-dev llvm
   mariadb-server mariadb-client
   curl procps
+  "$@"
 )
 
 missing=()

@@ -40,6 +40,10 @@ struct ChannelOptions {
   // client interceptor, so plaintext loopback channels carry it too). Never
   // logged.
   std::string bearer_token;
+  // A connection of its own. By default channels to the same target with the
+  // same settings share one connection; a load generator that wants several
+  // (as many clients would open) sets this.
+  bool own_connection = false;
 };
 
 // Opens a channel (lazily: nothing is dialled until the first call).
