@@ -568,32 +568,42 @@ int Seed() {
   auto pool = steward::db::ConnectionPool::Create(TicketsDb(), &metrics);
   if (!pool.ok()) Die(std::string(pool.status().message()));
   const int64_t total = absl::GetFlag(FLAGS_tickets);
-  const int64_t per_template = total / static_cast<int64_t>(templates.size());
   const absl::Time began = absl::Now();
   const absl::Duration clocks_from = absl::GetFlag(FLAGS_clocks_from);
   int64_t inserted = 0;
-  for (size_t i = 0; i < templates.size(); ++i) {
-    tickets::CloneSpec spec;
-    spec.template_id = templates[i];
-    spec.first = static_cast<int64_t>(i) * per_template + 1;
-    spec.count = i + 1 == templates.size()
-                     ? total - static_cast<int64_t>(i) * per_template
-                     : per_template;
-    spec.community_prefix = absl::GetFlag(FLAGS_community_prefix);
-    spec.communities = absl::GetFlag(FLAGS_communities);
-    spec.request_prefix = absl::GetFlag(FLAGS_request_prefix);
-    if (clocks_from > absl::ZeroDuration()) {
-      // Copies of every template share one schedule: copy n's first step at
-      // began + clocks_from + n x clocks_every.
-      spec.due_origin = began + clocks_from;
-      spec.due_step = absl::GetFlag(FLAGS_clocks_every);
+  // Copies of the templates are interleaved in rounds of kRound copy
+  // numbers, so each community's tickets mix kinds and priorities in id
+  // order as real ones do (about kRound / communities in a row of one
+  // template), instead of one template's copies all above another's, which
+  // would turn a filtered newest-first page into a scan of tens of
+  // thousands of rows.
+  constexpr int64_t kRound = 400;
+  const int64_t per_template_rounded =
+      (total / static_cast<int64_t>(templates.size()) + kRound - 1) / kRound * kRound;
+  for (int64_t round = 0; inserted < total; ++round) {
+    for (size_t i = 0; i < templates.size() && inserted < total; ++i) {
+      tickets::CloneSpec spec;
+      spec.template_id = templates[i];
+      spec.first = static_cast<int64_t>(i) * per_template_rounded + round * kRound + 1;
+      spec.count = std::min(kRound, total - inserted);
+      spec.community_prefix = absl::GetFlag(FLAGS_community_prefix);
+      spec.communities = absl::GetFlag(FLAGS_communities);
+      spec.request_prefix = absl::GetFlag(FLAGS_request_prefix);
+      if (clocks_from > absl::ZeroDuration()) {
+        // Copies of every template share one schedule: copy n's first step
+        // at began + clocks_from + n x clocks_every.
+        spec.due_origin = began + clocks_from;
+        spec.due_step = absl::GetFlag(FLAGS_clocks_every);
+      }
+      auto copied = tickets::CloneTicket(**pool, spec);
+      if (!copied.ok()) Die(std::string(copied.status().message()));
+      inserted += *copied;
     }
-    auto copied = tickets::CloneTicket(**pool, spec);
-    if (!copied.ok()) Die(std::string(copied.status().message()));
-    inserted += *copied;
-    std::fprintf(stderr, "seeded %lld / %lld tickets (%.0f s)\n",
-                 static_cast<long long>(inserted), static_cast<long long>(total),
-                 absl::ToDoubleSeconds(absl::Now() - began));
+    if (round % 250 == 249 || inserted >= total) {
+      std::fprintf(stderr, "seeded %lld / %lld tickets (%.0f s)\n",
+                   static_cast<long long>(inserted), static_cast<long long>(total),
+                   absl::ToDoubleSeconds(absl::Now() - began));
+    }
   }
   const double seed_seconds = absl::ToDoubleSeconds(absl::Now() - began);
   size_t sampled = 0;
