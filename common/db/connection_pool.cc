@@ -8,11 +8,21 @@
 #include <prometheus/gauge.h>
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <utility>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/db/call_deadline.h"
 #include "common/db/sql_errors.h"
 #include "common/rpc/errors.h"
 #include "common/util/log.h"
@@ -28,6 +38,13 @@ constexpr const char* kSessionSetup[] = {
     "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'",
     "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED",
 };
+
+// The session's own client address as the server sees it ("host:port"), to
+// find the socket among the process's descriptors (see FindSessionSocket).
+constexpr const char* kSelectOwnHost =
+    "SELECT HOST FROM information_schema.PROCESSLIST WHERE ID = CONNECTION_ID()";
+constexpr const char* kSetStatementBound =
+    "SET SESSION max_statement_time = ?";
 
 constexpr int kAccessDenied = 1045;
 constexpr int kUnknownDatabase = 1049;
@@ -49,9 +66,49 @@ void EnsureThreadRegistered() {
   thread_local ThreadRegistration registration;
 }
 
+// Whole seconds, rounded up, at least 1.
 int Seconds(absl::Duration d) {
-  int s = static_cast<int>(absl::ToInt64Seconds(d));
+  int s = static_cast<int>(absl::ToInt64Seconds(absl::Ceil(d, absl::Seconds(1))));
   return s < 1 ? 1 : s;
+}
+
+int PortOf(const sockaddr_storage& addr) {
+  if (addr.ss_family == AF_INET) {
+    return ntohs(reinterpret_cast<const sockaddr_in&>(addr).sin_port);
+  }
+  if (addr.ss_family == AF_INET6) {
+    return ntohs(reinterpret_cast<const sockaddr_in6&>(addr).sin6_port);
+  }
+  return -1;
+}
+
+// A duplicate (close-on-exec) of this process's TCP socket whose local port
+// is `local_port` and whose peer port is `peer_port`; -1 if there is none.
+// Connector/C++ 1.1 does not expose the session's descriptor, so it is found
+// by the client address the server reports for the session (once, at
+// connect).
+int FindSessionSocket(int local_port, int peer_port) {
+  DIR* dir = ::opendir("/proc/self/fd");
+  if (dir == nullptr) return -1;
+  int found = -1;
+  while (dirent* entry = ::readdir(dir)) {
+    int fd = 0;
+    if (!absl::SimpleAtoi(entry->d_name, &fd) || fd == ::dirfd(dir)) continue;
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISSOCK(st.st_mode)) continue;
+    sockaddr_storage local{}, peer{};
+    socklen_t local_len = sizeof(local), peer_len = sizeof(peer);
+    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &local_len) != 0 ||
+        ::getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &peer_len) != 0) {
+      continue;
+    }
+    if (PortOf(local) == local_port && PortOf(peer) == peer_port) {
+      found = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
+      break;
+    }
+  }
+  ::closedir(dir);
+  return found;
 }
 
 }  // namespace
@@ -69,6 +126,20 @@ DbMetrics::DbMetrics(prometheus::Registry& registry) {
                   .Help("Requests waiting for a free database connection")
                   .Register(registry)
                   .Add({});
+  auto& refusals = prometheus::BuildCounter()
+                       .Name("steward_db_pool_refusals_total")
+                       .Help("Requests answered without a database connection, "
+                             "by reason")
+                       .Register(registry);
+  refused_queue_full_ = &refusals.Add({{"reason", "queue_full"}});
+  refused_timeout_ = &refusals.Add({{"reason", "acquire_timeout"}});
+  refused_deadline_ = &refusals.Add({{"reason", "deadline"}});
+  cut_ = &prometheus::BuildCounter()
+              .Name("steward_db_connections_cut_total")
+              .Help("Database connections shut down because a round trip "
+                    "outlived its call's deadline")
+              .Register(registry)
+              .Add({});
   query_family_ = &prometheus::BuildHistogram()
                        .Name("steward_db_query_duration_seconds")
                        .Help("Latency of named database operations, including "
@@ -93,6 +164,7 @@ Connection::~Connection() {
   } catch (const sql::SQLException&) {
     // Closing a dead session fails; nothing to do.
   }
+  if (watch_fd_ >= 0) ::close(watch_fd_);
 }
 
 sql::PreparedStatement& Connection::Prepare(const std::string& sql) {
@@ -116,11 +188,17 @@ Lease::~Lease() {
 }
 
 ConnectionPool::ConnectionPool(const DbConfig& config, DbMetrics* metrics)
-    : config_(config), metrics_(metrics) {
+    : config_(config), metrics_(metrics), watchdog_([this] { WatchLoop(); }) {
   metrics_->capacity().Set(config.pool_size);
 }
 
 ConnectionPool::~ConnectionPool() {
+  {
+    absl::MutexLock lock(&watch_mu_);
+    watch_stop_ = true;
+    watch_cv_.Signal();
+  }
+  watchdog_.join();
   EnsureThreadRegistered();
   absl::MutexLock lock(&mu_);
   idle_.clear();
@@ -132,7 +210,7 @@ absl::StatusOr<std::unique_ptr<ConnectionPool>> ConnectionPool::Create(
     return absl::InvalidArgumentError("db_pool_size must be at least 1");
   }
   std::unique_ptr<ConnectionPool> pool(new ConnectionPool(config, metrics));
-  auto first = pool->Open();
+  auto first = pool->Open(config.connect_timeout);
   if (!first.ok()) return first.status();
   {
     absl::MutexLock lock(&pool->mu_);
@@ -143,7 +221,8 @@ absl::StatusOr<std::unique_ptr<ConnectionPool>> ConnectionPool::Create(
   return pool;
 }
 
-absl::StatusOr<std::unique_ptr<Connection>> ConnectionPool::Open() {
+absl::StatusOr<std::unique_ptr<Connection>> ConnectionPool::Open(
+    absl::Duration connect_timeout) {
   EnsureThreadRegistered();
   sql::ConnectOptionsMap options;
   options["hostName"] = sql::SQLString(config_.host);
@@ -151,7 +230,7 @@ absl::StatusOr<std::unique_ptr<Connection>> ConnectionPool::Open() {
   options["userName"] = sql::SQLString(config_.user);
   options["password"] = sql::SQLString(config_.password);
   options["schema"] = sql::SQLString(config_.schema);
-  options["OPT_CONNECT_TIMEOUT"] = Seconds(config_.connect_timeout);
+  options["OPT_CONNECT_TIMEOUT"] = Seconds(connect_timeout);
   options["OPT_READ_TIMEOUT"] = Seconds(config_.io_timeout);
   options["OPT_WRITE_TIMEOUT"] = Seconds(config_.io_timeout);
   options["OPT_RECONNECT"] = false;
@@ -163,7 +242,33 @@ absl::StatusOr<std::unique_ptr<Connection>> ConnectionPool::Open() {
     std::unique_ptr<sql::Connection> raw(Driver()->connect(options));
     std::unique_ptr<sql::Statement> statement(raw->createStatement());
     for (const char* setup : kSessionSetup) statement->execute(setup);
-    return std::make_unique<Connection>(std::move(raw));
+    // Lock waits end well before the client's read timeout, so a waiting
+    // session never lingers on the server after the client gave up (the
+    // MDL default is a year); calls with a deadline get a tighter
+    // max_statement_time per operation (Guard).
+    const int lock_wait = std::max(1, Seconds(config_.io_timeout) - 1);
+    statement->execute(absl::StrCat("SET SESSION innodb_lock_wait_timeout = ",
+                                    lock_wait, ", lock_wait_timeout = ",
+                                    lock_wait, ", max_statement_time = 0"));
+    auto conn = std::make_unique<Connection>(std::move(raw));
+    std::unique_ptr<sql::ResultSet> host(statement->executeQuery(kSelectOwnHost));
+    int local_port = -1;
+    if (host->next()) {
+      const std::string address = host->getString(1);
+      const size_t colon = address.rfind(':');
+      if (colon == std::string::npos ||
+          !absl::SimpleAtoi(address.substr(colon + 1), &local_port)) {
+        local_port = -1;
+      }
+    }
+    if (local_port > 0) conn->watch_fd_ = FindSessionSocket(local_port, config_.port);
+    if (conn->watch_fd_ < 0) {
+      // E.g. behind a proxy: deadlines still bound waits and statements,
+      // only a frozen server is then left to io_timeout.
+      log::Write(log::Level::kDebug,
+                 "database session socket not identified; no watchdog cut");
+    }
+    return conn;
   } catch (const sql::SQLException& e) {
     const int code = e.getErrorCode();
     if (code == kAccessDenied) {
@@ -180,6 +285,12 @@ absl::StatusOr<std::unique_ptr<Connection>> ConnectionPool::Open() {
 }
 
 absl::StatusOr<Lease> ConnectionPool::Acquire() {
+  const absl::Time deadline = CallDeadline();
+  if (absl::Now() >= deadline) {
+    metrics_->refused_deadline().Increment();
+    return absl::DeadlineExceededError(
+        "call deadline passed before a database connection was requested");
+  }
   std::unique_ptr<Connection> conn;
   {
     absl::MutexLock lock(&mu_);
@@ -187,13 +298,27 @@ absl::StatusOr<Lease> ConnectionPool::Acquire() {
       return !idle_.empty() || open_ < config_.pool_size;
     };
     if (!available()) {
+      if (!MayWait(waiting_, config_.max_waiters, config_.pool_size)) {
+        metrics_->refused_queue_full().Increment();
+        return rpc::Exhausted(
+            "all database connections are busy and enough requests wait "
+            "for one",
+            absl::Milliseconds(100));
+      }
       ++waiting_;
       metrics_->waiting().Set(waiting_);
-      const bool got = mu_.AwaitWithTimeout(absl::Condition(&available),
-                                            config_.acquire_timeout);
+      const bool got = mu_.AwaitWithTimeout(
+          absl::Condition(&available),
+          AcquireWait(config_.acquire_timeout, deadline, absl::Now()));
       --waiting_;
       metrics_->waiting().Set(waiting_);
       if (!got) {
+        if (absl::Now() >= deadline) {
+          metrics_->refused_deadline().Increment();
+          return absl::DeadlineExceededError(
+              "call deadline passed while waiting for a database connection");
+        }
+        metrics_->refused_timeout().Increment();
         return rpc::Exhausted("all database connections are busy",
                               absl::Milliseconds(100));
       }
@@ -207,12 +332,20 @@ absl::StatusOr<Lease> ConnectionPool::Acquire() {
     metrics_->in_use().Increment();
   }
   if (conn == nullptr) {
-    auto opened = Open();
+    auto opened = Open(std::min(
+        config_.connect_timeout,
+        std::max(absl::Seconds(1), deadline - absl::Now())));
     if (!opened.ok()) {
       absl::MutexLock lock(&mu_);
       --open_;
       metrics_->in_use().Decrement();
       metrics_->open().Set(open_);
+      // The connect outlived the call (a stalled server accepts TCP but
+      // never greets): the caller's deadline is what ran out.
+      if (absl::Now() >= deadline) {
+        return absl::DeadlineExceededError(
+            "call deadline passed while connecting to the database");
+      }
       return opened.status();
     }
     conn = std::move(opened).value();
@@ -249,39 +382,122 @@ void ConnectionPool::DropIdle() {
   }
 }
 
+void ConnectionPool::Watch(Connection* conn, absl::Time cut_at) {
+  if (conn->watch_fd_ < 0 || cut_at == absl::InfiniteFuture()) return;
+  absl::MutexLock lock(&watch_mu_);
+  conn->cut_at_ = cut_at;
+  watched_.insert(conn);
+  if (cut_at < watch_wake_) watch_cv_.Signal();
+}
+
+void ConnectionPool::Unwatch(Connection* conn) {
+  if (conn->watch_fd_ < 0) return;
+  absl::MutexLock lock(&watch_mu_);
+  watched_.erase(conn);
+}
+
+void ConnectionPool::WatchLoop() {
+  absl::MutexLock lock(&watch_mu_);
+  while (!watch_stop_) {
+    const absl::Time now = absl::Now();
+    absl::Time next = absl::InfiniteFuture();
+    for (Connection* conn : watched_) {
+      if (conn->cut_.load()) continue;
+      if (conn->cut_at_ <= now) {
+        // The connection is in use by its lease holder, so watch_fd_ is
+        // open; shutting the socket down makes the blocked read fail.
+        conn->cut_.store(true);
+        ::shutdown(conn->watch_fd_, SHUT_RDWR);
+        metrics_->cut().Increment();
+        log::Warning("database round trip outlived its call; connection cut");
+      } else {
+        next = std::min(next, conn->cut_at_);
+      }
+    }
+    watch_wake_ = next;
+    watch_cv_.WaitWithDeadline(&watch_mu_,
+                               std::min(next, now + absl::Seconds(1)));
+  }
+}
+
 absl::Status ConnectionPool::Guard(
     Lease& conn, absl::string_view what,
     const std::function<absl::Status(Connection&)>& fn) {
+  const absl::Time deadline = CallDeadline();
+  const absl::Time now = absl::Now();
+  if (now >= deadline) {
+    return absl::DeadlineExceededError(
+        absl::StrCat(what, ": call deadline passed; not sent"));
+  }
+  Connection& c = *conn;
+  ConnectionPool* pool = conn.pool_;
+  // Calls without a deadline keep the session's default (unbounded).
+  const absl::Duration bound =
+      deadline == absl::InfiniteFuture()
+          ? absl::ZeroDuration()
+          : StatementBound(deadline, now, pool->config_.io_timeout);
+  pool->Watch(&c, CutTime(deadline));
+  struct Unwatch {
+    ConnectionPool* pool;
+    Connection* conn;
+    ~Unwatch() { pool->Unwatch(conn); }
+  } unwatch{pool, &c};
+  absl::Status status;
   try {
-    return fn(*conn);
+    if (bound != c.statement_bound_) {
+      sql::PreparedStatement& set = c.Prepare(kSetStatementBound);
+      set.setDouble(1, absl::ToDoubleSeconds(bound));
+      set.execute();
+      c.statement_bound_ = bound;
+    }
+    status = fn(c);
   } catch (const sql::SQLException& e) {
-    if (IsConnectionError(e.getErrorCode())) conn.MarkBroken();
-    return MapSqlError(e.getErrorCode(), e.getSQLState(), e.what(), what);
+    if (c.cut_.load()) {
+      status = absl::DeadlineExceededError(absl::StrCat(
+          what, ": the database did not answer by the call deadline"));
+    } else {
+      if (IsConnectionError(e.getErrorCode())) conn.MarkBroken();
+      status = MapSqlError(e.getErrorCode(), e.getSQLState(), e.what(), what);
+    }
   } catch (const std::exception& e) {
     conn.MarkBroken();
     log::Error("unexpected exception in database operation",
                {{"query", std::string(what)}, {"detail", e.what()}});
-    return absl::InternalError(absl::StrCat(what, ": unexpected error"));
+    status = absl::InternalError(absl::StrCat(what, ": unexpected error"));
   }
+  // A cut socket is never handed out again (the watchdog may have fired
+  // just after the last reply arrived: the answer stands).
+  if (c.cut_.load()) conn.MarkBroken();
+  return status;
 }
 
-absl::Status ConnectionPool::Ping() {
+absl::Status ConnectionPool::Ping(absl::Duration timeout) {
   absl::MutexLock lock(&ping_mu_);
+  const absl::Time deadline = absl::Now() + timeout;
   if (ping_conn_ == nullptr || ping_conn_->broken_) {
     ping_conn_.reset();
-    auto opened = Open();
+    auto opened = Open(std::min(config_.connect_timeout, timeout));
     if (!opened.ok()) return opened.status();
     ping_conn_ = std::move(opened).value();
   }
+  Watch(ping_conn_.get(), deadline);
+  absl::Status status;
   try {
     std::unique_ptr<sql::Statement> statement(ping_conn_->raw().createStatement());
     std::unique_ptr<sql::ResultSet> rows(statement->executeQuery("SELECT 1"));
-    return absl::OkStatus();
   } catch (const sql::SQLException& e) {
     ping_conn_->broken_ = true;
-    return absl::UnavailableError(
-        absl::StrCat("database ping failed (mysql error ", e.getErrorCode(), ")"));
+    status = ping_conn_->cut_.load()
+                 ? absl::UnavailableError(absl::StrCat(
+                       "database did not answer a ping within ",
+                       absl::FormatDuration(timeout)))
+                 : absl::UnavailableError(absl::StrCat(
+                       "database ping failed (mysql error ", e.getErrorCode(),
+                       ")"));
   }
+  Unwatch(ping_conn_.get());
+  if (ping_conn_->cut_.load()) ping_conn_->broken_ = true;
+  return status;
 }
 
 namespace {

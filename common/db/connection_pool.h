@@ -11,13 +11,16 @@
 #include <cppconn/connection.h>
 #include <cppconn/prepared_statement.h>
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
@@ -26,6 +29,7 @@
 
 namespace prometheus {
 class Registry;
+class Counter;
 class Gauge;
 class Histogram;
 template <typename T>
@@ -42,6 +46,15 @@ class DbMetrics {
   prometheus::Gauge& waiting() { return *waiting_; }
   prometheus::Gauge& open() { return *open_; }
   prometheus::Gauge& capacity() { return *capacity_; }
+  // steward_db_pool_refusals_total{reason}: Acquire answered without a
+  // connection because the wait queue was full, acquire_timeout passed, or
+  // the call's deadline passed (before or while waiting).
+  prometheus::Counter& refused_queue_full() { return *refused_queue_full_; }
+  prometheus::Counter& refused_timeout() { return *refused_timeout_; }
+  prometheus::Counter& refused_deadline() { return *refused_deadline_; }
+  // steward_db_connections_cut_total: connections the watchdog shut down
+  // because a round trip outlived its call (see call_deadline.h).
+  prometheus::Counter& cut() { return *cut_; }
   // The latency histogram of one named operation; call at start-up and keep
   // the reference (prometheus-cpp returns the same child for the same name).
   prometheus::Histogram& QueryLatency(const std::string& operation);
@@ -52,6 +65,10 @@ class DbMetrics {
   prometheus::Gauge* waiting_;
   prometheus::Gauge* open_;
   prometheus::Gauge* capacity_;
+  prometheus::Counter* refused_queue_full_;
+  prometheus::Counter* refused_timeout_;
+  prometheus::Counter* refused_deadline_;
+  prometheus::Counter* cut_;
 };
 
 // One server session with a cache of prepared statements.
@@ -72,6 +89,18 @@ class Connection {
   absl::flat_hash_map<std::string, std::unique_ptr<sql::PreparedStatement>>
       statements_;
   bool broken_ = false;
+  // The session's max_statement_time (0: unbounded, the value set at
+  // connect); re-set only when an operation needs another bound.
+  absl::Duration statement_bound_ = absl::ZeroDuration();
+  // A duplicate of the session's socket, for the watchdog to shut down
+  // (shutdown acts on the socket, so the client library's blocked read
+  // returns); -1 when it could not be identified. Closed with the
+  // connection, so the number is never reused while the watchdog may use it.
+  int watch_fd_ = -1;
+  // When the watchdog cuts the socket; guarded by the pool's watch_mu_.
+  absl::Time cut_at_ = absl::InfiniteFuture();
+  // Set by the watchdog once it shut the socket down.
+  std::atomic<bool> cut_{false};
 };
 
 class ConnectionPool;
@@ -104,19 +133,33 @@ class ConnectionPool {
       const DbConfig& config, DbMetrics* metrics);
   ~ConnectionPool();
 
-  // A free connection, opening one if fewer than pool_size are open. Waits at
-  // most acquire_timeout: RESOURCE_EXHAUSTED (with RetryInfo) when all are in
-  // use, UNAVAILABLE when the server cannot be reached.
+  // A free connection, opening one if fewer than pool_size are open.
+  // Honours the thread's call deadline (call_deadline.h):
+  //  - DEADLINE_EXCEEDED at once when it has passed (no database work);
+  //  - RESOURCE_EXHAUSTED (with RetryInfo) at once when every connection is
+  //    in use and max_waiters callers already wait (a bounded queue: callers
+  //    are refused instead of piling up);
+  //  - otherwise waits at most min(acquire_timeout, time left), then
+  //    RESOURCE_EXHAUSTED, or DEADLINE_EXCEEDED if the deadline came first;
+  //  - UNAVAILABLE when the server cannot be reached (connecting waits at
+  //    most min(connect_timeout, max(time left, 1 s))).
   absl::StatusOr<Lease> Acquire();
 
   // Runs `fn` on `conn`, turning sql::SQLException into a Status (see
   // sql_errors.h) and dropping the connection after connection-level errors.
+  // Under a call deadline: DEADLINE_EXCEEDED without running `fn` once it
+  // passed; the session's max_statement_time is set to StatementBound (a SET
+  // round trip only when it differs from the connection's current bound);
+  // the watchdog cuts the socket at CutTime, and `fn`'s failure then reads
+  // DEADLINE_EXCEEDED and the connection is dropped.
   static absl::Status Guard(Lease& conn, absl::string_view what,
                             const std::function<absl::Status(Connection&)>& fn);
 
   // One round trip on a dedicated connection outside the pool, so a busy
-  // pool never looks like a dead database. Thread-safe.
-  absl::Status Ping();
+  // pool never looks like a dead database; answers UNAVAILABLE when the
+  // server does not reply within `timeout` (connecting included), so a
+  // stalled server reads as down instead of hanging the caller. Thread-safe.
+  absl::Status Ping(absl::Duration timeout = absl::Seconds(2));
 
   // OK when the server makes every commit durable before acknowledging it
   // (innodb_flush_log_at_trx_commit = 1); FAILED_PRECONDITION naming the
@@ -134,8 +177,14 @@ class ConnectionPool {
  private:
   friend class Lease;
   ConnectionPool(const DbConfig& config, DbMetrics* metrics);
-  absl::StatusOr<std::unique_ptr<Connection>> Open();
+  // Connects, waiting at most `connect_timeout` (rounded up to whole seconds).
+  absl::StatusOr<std::unique_ptr<Connection>> Open(
+      absl::Duration connect_timeout);
   void Release(std::unique_ptr<Connection> conn);
+  // The watchdog: cuts the socket of a watched connection at `cut_at`.
+  void Watch(Connection* conn, absl::Time cut_at);
+  void Unwatch(Connection* conn);
+  void WatchLoop();
 
   const DbConfig config_;
   DbMetrics* const metrics_;
@@ -145,6 +194,12 @@ class ConnectionPool {
   int waiting_ ABSL_GUARDED_BY(mu_) = 0;
   absl::Mutex ping_mu_;
   std::unique_ptr<Connection> ping_conn_ ABSL_GUARDED_BY(ping_mu_);
+  absl::Mutex watch_mu_;
+  absl::CondVar watch_cv_;
+  absl::flat_hash_set<Connection*> watched_ ABSL_GUARDED_BY(watch_mu_);
+  absl::Time watch_wake_ ABSL_GUARDED_BY(watch_mu_) = absl::InfiniteFuture();
+  bool watch_stop_ ABSL_GUARDED_BY(watch_mu_) = false;
+  std::thread watchdog_;
 };
 
 // A named unit of database work whose latency is recorded under its name in

@@ -20,7 +20,12 @@ struct DbConfig {
   // How long a request waits for a free connection before it is answered
   // RESOURCE_EXHAUSTED.
   absl::Duration acquire_timeout = absl::Milliseconds(500);
-  // Socket read/write timeout for a single statement round trip.
+  // Callers that may wait for a connection while all are in use; beyond,
+  // RESOURCE_EXHAUSTED at once. 0 means pool_size.
+  int max_waiters = 0;
+  // Socket read/write timeout for a single statement round trip; also the
+  // largest per-call statement bound, and (less a second) the session's lock
+  // wait timeouts (innodb_lock_wait_timeout, lock_wait_timeout).
   absl::Duration io_timeout = absl::Seconds(10);
 };
 

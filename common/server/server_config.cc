@@ -28,6 +28,9 @@ ABSL_FLAG(std::string, db_password_file, "",
 ABSL_FLAG(int, db_pool_size, 8, "Database connections at most");
 ABSL_FLAG(absl::Duration, db_acquire_timeout, absl::Milliseconds(500),
           "Wait for a free connection before RESOURCE_EXHAUSTED");
+ABSL_FLAG(int, db_max_waiters, 0,
+          "Requests that may wait for a busy pool's connection; beyond, "
+          "RESOURCE_EXHAUSTED at once (0: db_pool_size)");
 ABSL_FLAG(absl::Duration, db_connect_timeout, absl::Seconds(3),
           "Database connect timeout");
 ABSL_FLAG(absl::Duration, db_io_timeout, absl::Seconds(10),
@@ -88,7 +91,7 @@ constexpr const char* kFlagNames[] = {
     "grpc_listen",      "metrics_listen",     "db_host",
     "db_port",          "db_name",            "db_user",
     "db_password",      "db_password_file",   "db_pool_size",
-    "db_acquire_timeout", "db_connect_timeout", "db_io_timeout",
+    "db_acquire_timeout", "db_max_waiters", "db_connect_timeout", "db_io_timeout",
     "migrations_dir",   "max_threads",        "health_interval",
     "shutdown_drain",   "shutdown_grace",     "max_message_bytes",
     "max_concurrent_streams", "max_connection_age", "max_connection_age_grace",
@@ -189,6 +192,7 @@ absl::StatusOr<ServerConfig> LoadServerConfig(const ServiceDefaults& defaults,
   config.db.password = absl::GetFlag(FLAGS_db_password);
   config.db.pool_size = absl::GetFlag(FLAGS_db_pool_size);
   config.db.acquire_timeout = absl::GetFlag(FLAGS_db_acquire_timeout);
+  config.db.max_waiters = absl::GetFlag(FLAGS_db_max_waiters);
   config.db.connect_timeout = absl::GetFlag(FLAGS_db_connect_timeout);
   config.db.io_timeout = absl::GetFlag(FLAGS_db_io_timeout);
   config.migrations_dir = absl::GetFlag(FLAGS_migrations_dir);
@@ -317,6 +321,11 @@ absl::StatusOr<ServerConfig> LoadServerConfig(const ServiceDefaults& defaults,
     return absl::InvalidArgumentError(
         "--db_user (STEWARD_DB_USER) and --db_name (STEWARD_DB_NAME) must not be empty");
   }
+  if (config.db.max_waiters < 0) {
+    return absl::InvalidArgumentError(
+        "--db_max_waiters (STEWARD_DB_MAX_WAITERS) must not be negative");
+  }
+  if (config.db.max_waiters == 0) config.db.max_waiters = config.db.pool_size;
   if (config.max_threads < 0) {
     return absl::InvalidArgumentError("--max_threads (STEWARD_MAX_THREADS) must not be negative");
   }
