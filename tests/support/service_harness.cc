@@ -214,9 +214,24 @@ void ScratchMariaDb::Kill9() {
   std::filesystem::remove(dir_ + "/data/mysqld.pid");
 }
 
+void ScratchMariaDb::Pause() {
+  const pid_t pid = ReadPid();
+  if (pid <= 0) return;
+  ::kill(pid, SIGSTOP);
+  paused_ = true;
+}
+
+void ScratchMariaDb::Resume() {
+  const pid_t pid = ReadPid();
+  if (pid <= 0) return;
+  ::kill(pid, SIGCONT);
+  paused_ = false;
+}
+
 void ScratchMariaDb::Stop() {
   const pid_t pid = ReadPid();
   if (pid <= 0) return;
+  if (paused_) Resume();
   ::kill(pid, SIGTERM);
   WaitGone(pid);
 }

@@ -72,6 +72,11 @@ class ScratchMariaDb {
   bool Start();       // first start or restart on the same data
   void Kill9();       // as a crash would
   void Stop();        // clean shutdown, waits for the process to end
+  // SIGSTOP / SIGCONT: the server freezes (as in a stalled host or relay)
+  // and carries on where it stopped. Only this object's own server is
+  // signalled; the destructor resumes a paused one before stopping it.
+  void Pause();
+  void Resume();
   int port() const { return port_; }
   // The passwords of this server's users.
   TestEnv env() const;
@@ -82,6 +87,7 @@ class ScratchMariaDb {
   TestEnv base_;
   std::string dir_;
   int port_;
+  bool paused_ = false;
 };
 
 }  // namespace steward::testing
