@@ -9,10 +9,12 @@
 #   ./scripts/fuzz.sh 300          5 min per target
 #   STEWARD_FUZZ_TARGETS="fuzz_jwks fuzz_signed_claims" ./scripts/fuzz.sh 60
 #
-# Every target is built and runs by default (fuzz_signed_claims signs its
-# inputs, so it reaches Verify's claim checks; it found the far-future
-# nbf/iat overflow in common/auth/token_verifier.cc, now fixed and kept
-# as a regression seed).
+# Every target is built and runs by default: the three auth targets
+# (fuzz_signed_claims signs its inputs, so it reaches Verify's claim checks;
+# it found the far-future nbf/iat overflow in common/auth/token_verifier.cc,
+# now fixed and kept as a regression seed), the four services' handlers over
+# in-memory fakes, List filters, page tokens (fuzz_page_token found edited
+# tokens accepted, now fixed) and the holiday table. See fuzz/README.md.
 #
 # Reproduce a finding:  build-fuzz/fuzz/<target> build-fuzz/findings/<target>/crash-...
 set -euo pipefail
@@ -22,12 +24,21 @@ cd "$STEWARD_ROOT"
 SECONDS_PER_TARGET="${1:-30}"
 [[ "$SECONDS_PER_TARGET" =~ ^[1-9][0-9]*$ ]] \
   || die "usage: $0 [SECONDS_PER_TARGET] (a positive whole number)"
-read -ra TARGETS <<<"${STEWARD_FUZZ_TARGETS:-fuzz_bearer_token fuzz_jwks fuzz_signed_claims}"
+ALL_TARGETS="fuzz_bearer_token fuzz_jwks fuzz_signed_claims fuzz_tickets_service
+  fuzz_communication_service fuzz_training_service fuzz_kpi_service
+  fuzz_list_filters fuzz_page_token fuzz_holiday_table"
+read -ra TARGETS <<<"$(echo ${STEWARD_FUZZ_TARGETS:-$ALL_TARGETS})"
 BUILD_DIR="${STEWARD_FUZZ_BUILD_DIR:-$STEWARD_ROOT/build-fuzz}"
 # Tokens are capped at 8 KiB: let the fuzzer cross that line.
 declare -A MAX_LEN=([fuzz_bearer_token]=10240 [fuzz_jwks]=8192)
 declare -A DICT=([fuzz_bearer_token]=fuzz/bearer_token.dict [fuzz_jwks]=fuzz/jwks.dict
-                 [fuzz_signed_claims]=fuzz/bearer_token.dict)
+                 [fuzz_signed_claims]=fuzz/bearer_token.dict
+                 [fuzz_tickets_service]=fuzz/requests.dict
+                 [fuzz_communication_service]=fuzz/requests.dict
+                 [fuzz_training_service]=fuzz/requests.dict
+                 [fuzz_kpi_service]=fuzz/requests.dict
+                 [fuzz_list_filters]=fuzz/requests.dict
+                 [fuzz_holiday_table]=fuzz/holiday_table.dict)
 # UBSan findings abort (the build says -fno-sanitize-recover) with a stack.
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1}"
 
@@ -70,7 +81,9 @@ for target in "${TARGETS[@]}"; do
   if [ -n "${MAX_LEN[$target]:-}" ]; then args+=(-max_len="${MAX_LEN[$target]}"); fi
   if [ -n "${DICT[$target]:-}" ]; then args+=(-dict="${DICT[$target]}"); fi
   rc=0
-  "$binary" "${args[@]}" "$corpus" >"$log" 2>&1 || rc=$?
+  # stdin is /dev/null: a fuzzed time zone name may be a path such as
+  # /dev/stdin, which would otherwise wait for a terminal.
+  "$binary" "${args[@]}" "$corpus" </dev/null >"$log" 2>&1 || rc=$?
   # libFuzzer's status lines and, on a finding, the report that explains it.
   grep -E '^#[0-9]+[[:space:]]+(INITED|DONE)' "$log" || true
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
@@ -83,12 +96,12 @@ for target in "${TARGETS[@]}"; do
     echo "$target FAILED (exit $rc); reproduce with: $binary ${artifact:-$findings/...}" >&2
     failed+=("$target")
   fi
-  summary+=("$(printf '%-20s %12s %10s %8s %8s  %s' "$target" "${execs:-?}" \
+  summary+=("$(printf '%-27s %12s %10s %8s %8s  %s' "$target" "${execs:-?}" \
     "${per_second:-?}" "${cov:-?}" "${ft:-?}" "$([ "$rc" -eq 0 ] && echo ok || echo FAILED)")")
 done
 
 say "summary (${SECONDS_PER_TARGET} s per target)"
-printf '%-20s %12s %10s %8s %8s  %s\n' target executions exec/s cov ft result
+printf '%-27s %12s %10s %8s %8s  %s\n' target executions exec/s cov ft result
 printf '%s\n' "${summary[@]}"
 if [ ${#failed[@]} -ne 0 ]; then
   die "fuzzing found problems in: ${failed[*]}"
