@@ -1,9 +1,14 @@
 #include "common/calendar/business_calendar.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <cstdlib>
+#include <string>
 #include <cstdint>
 #include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 
 namespace steward::calendar {
@@ -100,6 +105,35 @@ std::vector<OfficeInterval>& WeeklyHours::For(absl::Weekday weekday) {
 
 const std::vector<OfficeInterval>& WeeklyHours::ForMakeupDay() const {
   return makeup_day.has_value() ? *makeup_day : days[0];
+}
+
+bool IsIanaZoneName(absl::string_view name) {
+  if (name.empty() || name.size() > 64) return false;
+  bool part_start = true;
+  for (char c : name) {
+    if (c == '/') {
+      if (part_start) return false;  // leading '/' or an empty part
+      part_start = true;
+      continue;
+    }
+    const bool ok = absl::ascii_isalnum(static_cast<unsigned char>(c)) ||
+                    c == '_' || c == '+' || c == '-';
+    if (!ok) return false;  // '.', blanks, control bytes, anything else
+    if (part_start && c == '-') return false;
+    part_start = false;
+  }
+  return !part_start;  // no trailing '/'
+}
+
+bool LoadCallerTimeZone(absl::string_view name, absl::TimeZone* zone) {
+  if (!IsIanaZoneName(name)) return false;
+  const char* tzdir = std::getenv("TZDIR");
+  const std::string path = absl::StrCat(
+      tzdir != nullptr && *tzdir != '\0' ? tzdir : "/usr/share/zoneinfo", "/",
+      name);
+  struct stat info;
+  if (::stat(path.c_str(), &info) != 0 || !S_ISREG(info.st_mode)) return false;
+  return absl::LoadTimeZone(name, zone);
 }
 
 absl::Status ValidateWeeklyHours(const WeeklyHours& hours) {

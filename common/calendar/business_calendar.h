@@ -76,6 +76,18 @@ int WeekdayIndex(absl::Weekday weekday);
 // the interval.
 absl::Status ValidateWeeklyHours(const WeeklyHours& hours);
 
+// Whether `name` is shaped like an IANA zone name ("Asia/Shanghai", "UTC",
+// "Etc/GMT-8"): 1..64 of [A-Za-z0-9_+-] in '/'-separated parts, none empty,
+// none starting with '.' or '-'. Absolute paths, "..", and control bytes
+// never pass, so a caller's string cannot make the loader open other files.
+bool IsIanaZoneName(absl::string_view name);
+
+// Loads a zone a caller named: only names IsIanaZoneName accepts and that
+// exist in the zone database ($TZDIR, else /usr/share/zoneinfo). The check
+// comes first because absl caches every name it is asked to load, failures
+// included, for the life of the process.
+bool LoadCallerTimeZone(absl::string_view name, absl::TimeZone* zone);
+
 // Working-time arithmetic for one community.
 //
 // Immutable and thread-safe; copies share one representation, so copying is

@@ -89,8 +89,7 @@ std::shared_ptr<const calendar::BusinessCalendar> TicketDesk::CalendarFor(
 absl::StatusOr<std::shared_ptr<const calendar::BusinessCalendar>>
 TicketDesk::SaveCommunityCalendar(const CommunityCalendar& settings) {
   absl::TimeZone zone;
-  if (settings.time_zone.empty() ||
-      !absl::LoadTimeZone(settings.time_zone, &zone)) {
+  if (!calendar::LoadCallerTimeZone(settings.time_zone, &zone)) {
     return rpc::InvalidField("calendar.time_zone",
                              "an IANA time zone name, e.g. Asia/Shanghai");
   }
@@ -168,7 +167,7 @@ absl::Status TicketDesk::LoadPolicies() {
       communities;
   for (const CommunityCalendar& c : settings) {
     absl::TimeZone zone;
-    if (!absl::LoadTimeZone(c.time_zone, &zone)) continue;  // validated on save
+    if (!calendar::LoadCallerTimeZone(c.time_zone, &zone)) continue;  // validated on save
     auto built =
         calendar::BusinessCalendar::Create(zone, c.hours, base.holidays());
     if (!built.ok()) continue;

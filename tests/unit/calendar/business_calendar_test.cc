@@ -766,5 +766,23 @@ TEST(DstTest, RoundTripAcrossTransitions) {
   }
 }
 
+TEST(CallerTimeZoneTest, OnlyIanaShapedNamesOfTheZoneDatabaseLoad) {
+  absl::TimeZone zone;
+  EXPECT_TRUE(LoadCallerTimeZone("Asia/Shanghai", &zone));
+  EXPECT_EQ(zone.name(), "Asia/Shanghai");
+  EXPECT_TRUE(LoadCallerTimeZone("UTC", &zone));
+  EXPECT_TRUE(LoadCallerTimeZone("Etc/GMT-8", &zone));
+  for (const char* bad :
+       {"", "/etc/passwd", "/dev/stdin", "../../etc/passwd", "Asia/../../x",
+        "Asia//Shanghai", "Asia/Shanghai/", "Asia/Shanghai\n", "Asia/ Shanghai",
+        ".hidden", "-x", "Asia/Nowhere", "Asia/Shanghai.", "tzdata.zi"}) {
+    EXPECT_FALSE(LoadCallerTimeZone(bad, &zone)) << bad;
+  }
+  EXPECT_FALSE(IsIanaZoneName(std::string(65, 'A')));
+  EXPECT_TRUE(IsIanaZoneName(std::string(64, 'A')));
+  EXPECT_TRUE(IsIanaZoneName("America/Argentina/Buenos_Aires"));
+  EXPECT_FALSE(IsIanaZoneName(absl::string_view("Asia\0/x", 6)));
+}
+
 }  // namespace
 }  // namespace steward::calendar
