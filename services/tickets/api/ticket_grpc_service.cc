@@ -30,14 +30,23 @@ constexpr size_t kMaxOwnerHouseholdsListed = 8;
 constexpr int kMaxEventPage = 1000;
 
 // The filters a page token is bound to.
+// What a page token is bound to besides its caller and community: every
+// filter, free text length-prefixed and times marked present or absent, so
+// two different filters never share a key.
 std::string FilterKey(const v1::ListTicketsRequest& request) {
+  auto text = [](const std::string& value) {
+    return absl::StrCat(value.size(), ":", value);
+  };
+  auto time = [](bool present, const google::protobuf::Timestamp& t) {
+    return present ? absl::StrCat(t.seconds(), ".", t.nanos()) : std::string("-");
+  };
   return absl::StrCat(
       request.state(), "|", request.kind(), "|", request.priority(), "|",
-      request.assignee(), "|", request.district(), "|",
-      request.created_after().seconds(), ".", request.created_after().nanos(),
-      "|", request.created_before().seconds(), ".",
-      request.created_before().nanos(), "|", request.overdue_only(), "|",
-      request.at_risk_only(), "|", request.line(), "|", request.household());
+      text(request.assignee()), "|", text(request.district()), "|",
+      time(request.has_created_after(), request.created_after()), "|",
+      time(request.has_created_before(), request.created_before()), "|",
+      request.overdue_only(), "|", request.at_risk_only(), "|", request.line(),
+      "|", text(request.household()));
 }
 
 absl::Status NoTicketAccess() {

@@ -339,6 +339,12 @@ TEST_F(TicketGrpcServiceTest, ListPagesNewestFirstWithFilterBoundTokens) {
   EXPECT_EQ(replay.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(ViolatedFields(replay), Fields{"page_token"});
 
+  // An absent time and the epoch used to share a key.
+  v1::ListTicketsRequest epoch = list;
+  epoch.set_page_token(page.next_page_token());
+  epoch.mutable_created_after()->set_seconds(0);
+  EXPECT_EQ(ViolatedFields(List(epoch, &page2)), Fields{"page_token"});
+
   v1::ListTicketsRequest bad = list;
   bad.set_state(static_cast<v1::TicketState>(77));
   bad.set_page_size(-3);
