@@ -5,9 +5,11 @@
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 
+#include <algorithm>
 #include <limits>
 #include <map>
 #include <memory>
+#include <vector>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -397,10 +399,13 @@ void InsertTimeline(db::Connection& conn, int64_t ticket_id,
 // Writes the ticket's clocks: started ones are upserted with the level
 // already fired for the same run (a clock that restarted starts again from
 // none) and their next escalation time; clocks not started are removed.
+// `fresh`: the ticket was inserted in this transaction, so it has no clock
+// rows to read first.
 void WriteClocks(db::Connection& conn, const Ticket& ticket,
-                 const TicketDeadlines& deadlines, absl::Time now) {
+                 const TicketDeadlines& deadlines, absl::Time now,
+                 bool fresh = false) {
   std::map<int, std::pair<absl::Time, int>> previous;  // target → start, level
-  {
+  if (!fresh) {
     sql::PreparedStatement& select = conn.Prepare(sql_text::kSelectClockLevels);
     select.setInt64(1, ticket.id);
     std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
@@ -408,6 +413,12 @@ void WriteClocks(db::Connection& conn, const Ticket& ticket,
       previous[rows->getInt(1)] = {GetRequiredTime(*rows, 2), rows->getInt(3)};
     }
   }
+  struct Row {
+    const ClockStatus* clock;
+    EscalationLevel escalated;
+    std::optional<absl::Time> next_fire_at;
+  };
+  std::vector<Row> rows;
   for (const ClockStatus& clock : deadlines.clocks) {
     const int target = static_cast<int>(clock.target);
     if (clock.state == ClockState::kNotStarted) {
@@ -427,22 +438,33 @@ void WriteClocks(db::Connection& conn, const Ticket& ticket,
     }
     const std::optional<EscalationStep> next =
         NextEscalation(clock, escalated, now);
-    sql::PreparedStatement& upsert = conn.Prepare(sql_text::kUpsertClock);
-    upsert.setInt64(1, ticket.id);
-    upsert.setInt(2, target);
-    upsert.setString(3, ticket.draft.community);
-    upsert.setInt(4, static_cast<int>(ticket.state));
-    upsert.setInt(5, static_cast<int>(clock.mode));
-    upsert.setInt(6, static_cast<int>(clock.state));
-    upsert.setInt64(7, absl::ToInt64Microseconds(clock.length));
-    upsert.setDateTime(8, db::ToSqlDateTime(clock.start));
-    upsert.setDateTime(9, db::ToSqlDateTime(clock.due));
-    upsert.setDateTime(10, db::ToSqlDateTime(clock.handler_warning_at));
-    upsert.setDateTime(11, db::ToSqlDateTime(clock.supervisor_warning_at));
-    SetTime(upsert, 12, clock.stop);
-    upsert.setInt(13, static_cast<int>(escalated));
-    SetTime(upsert, 14,
-            next.has_value() ? OptionalTime(next->fire_at) : std::nullopt);
+    rows.push_back({&clock, escalated,
+                    next.has_value() ? OptionalTime(next->fire_at) : std::nullopt});
+  }
+  // One statement for all of them (at most kMaxClockRows per statement).
+  for (size_t from = 0; from < rows.size(); from += sql_text::kMaxClockRows) {
+    const size_t count =
+        std::min(rows.size() - from, static_cast<size_t>(sql_text::kMaxClockRows));
+    sql::PreparedStatement& upsert =
+        conn.Prepare(sql_text::kUpsertClocks[count - 1]);
+    for (size_t r = 0; r < count; ++r) {
+      const ClockStatus& clock = *rows[from + r].clock;
+      const int i = static_cast<int>(r) * sql_text::kClockColumns;
+      upsert.setInt64(i + 1, ticket.id);
+      upsert.setInt(i + 2, static_cast<int>(clock.target));
+      upsert.setString(i + 3, ticket.draft.community);
+      upsert.setInt(i + 4, static_cast<int>(ticket.state));
+      upsert.setInt(i + 5, static_cast<int>(clock.mode));
+      upsert.setInt(i + 6, static_cast<int>(clock.state));
+      upsert.setInt64(i + 7, absl::ToInt64Microseconds(clock.length));
+      upsert.setDateTime(i + 8, db::ToSqlDateTime(clock.start));
+      upsert.setDateTime(i + 9, db::ToSqlDateTime(clock.due));
+      upsert.setDateTime(i + 10, db::ToSqlDateTime(clock.handler_warning_at));
+      upsert.setDateTime(i + 11, db::ToSqlDateTime(clock.supervisor_warning_at));
+      SetTime(upsert, i + 12, clock.stop);
+      upsert.setInt(i + 13, static_cast<int>(rows[from + r].escalated));
+      SetTime(upsert, i + 14, rows[from + r].next_fire_at);
+    }
     upsert.executeUpdate();
   }
 }
@@ -497,14 +519,14 @@ std::optional<int64_t> CheckGroupComplaint(db::Connection& conn,
 
 // Events, timeline and clocks of a change to ticket `ticket`.
 void WriteChange(db::Connection& conn, const Ticket& ticket,
-                 const TicketChange& change) {
+                 const TicketChange& change, bool fresh = false) {
   InsertTimeline(conn, ticket.id, change.entry);
   for (TicketEvent event : change.events) {
     event.ticket_id = ticket.id;
     event.community = ticket.draft.community;
     InsertEvent(conn, event);
   }
-  WriteClocks(conn, ticket, change.deadlines, change.entry.time);
+  WriteClocks(conn, ticket, change.deadlines, change.entry.time, fresh);
 }
 
 }  // namespace
@@ -632,7 +654,7 @@ absl::StatusOr<CreateOutcome> MysqlTicketRepository::Create(
     outcome.replayed = id == 0;
     if (id > 0) {
       ticket.id = id;
-      WriteChange(conn, ticket, initial);
+      WriteChange(conn, ticket, initial, /*fresh=*/true);
       if (ticket.draft.kind == TicketKind::kComplaint &&
           !ticket.draft.category.empty()) {
         outcome.opened_incident = CheckGroupComplaint(conn, ticket, group_rule);

@@ -120,19 +120,36 @@ inline constexpr char kListEvents[] =
 inline constexpr char kSelectClockLevels[] =
     "SELECT target, start_at, escalated FROM sla_clocks WHERE ticket_id = ?";
 
-inline constexpr char kUpsertClock[] =
-    "INSERT INTO sla_clocks (ticket_id, target, community_id, ticket_state,"
-    " mode, state, length_us, start_at, due_at, handler_warning_at,"
-    " supervisor_warning_at, stop_at, escalated, next_fire_at)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-    " ON DUPLICATE KEY UPDATE ticket_state = VALUES(ticket_state),"
-    " mode = VALUES(mode), state = VALUES(state),"
-    " length_us = VALUES(length_us), start_at = VALUES(start_at),"
-    " due_at = VALUES(due_at),"
-    " handler_warning_at = VALUES(handler_warning_at),"
-    " supervisor_warning_at = VALUES(supervisor_warning_at),"
-    " stop_at = VALUES(stop_at), escalated = VALUES(escalated),"
-    " next_fire_at = VALUES(next_fire_at)";
+// Writes a ticket's started clocks in one round trip: kUpsertClocks[n - 1]
+// takes n rows of 14 values (a ticket has at most kMaxClockRows targets).
+#define STEWARD_CLOCK_ROW "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+#define STEWARD_UPSERT_CLOCKS(rows)                                        \
+  "INSERT INTO sla_clocks (ticket_id, target, community_id, ticket_state," \
+  " mode, state, length_us, start_at, due_at, handler_warning_at,"         \
+  " supervisor_warning_at, stop_at, escalated, next_fire_at) VALUES "      \
+  rows                                                                     \
+  " ON DUPLICATE KEY UPDATE ticket_state = VALUES(ticket_state),"          \
+  " mode = VALUES(mode), state = VALUES(state),"                           \
+  " length_us = VALUES(length_us), start_at = VALUES(start_at),"           \
+  " due_at = VALUES(due_at),"                                              \
+  " handler_warning_at = VALUES(handler_warning_at),"                      \
+  " supervisor_warning_at = VALUES(supervisor_warning_at),"                \
+  " stop_at = VALUES(stop_at), escalated = VALUES(escalated),"             \
+  " next_fire_at = VALUES(next_fire_at)"
+#define STEWARD_CLOCK_ROWS_2 STEWARD_CLOCK_ROW ", " STEWARD_CLOCK_ROW
+#define STEWARD_CLOCK_ROWS_3 STEWARD_CLOCK_ROWS_2 ", " STEWARD_CLOCK_ROW
+#define STEWARD_CLOCK_ROWS_4 STEWARD_CLOCK_ROWS_3 ", " STEWARD_CLOCK_ROW
+#define STEWARD_CLOCK_ROWS_5 STEWARD_CLOCK_ROWS_4 ", " STEWARD_CLOCK_ROW
+#define STEWARD_CLOCK_ROWS_6 STEWARD_CLOCK_ROWS_5 ", " STEWARD_CLOCK_ROW
+inline constexpr int kClockColumns = 14;
+inline constexpr int kMaxClockRows = 6;
+inline constexpr const char* kUpsertClocks[kMaxClockRows] = {
+    STEWARD_UPSERT_CLOCKS(STEWARD_CLOCK_ROW),
+    STEWARD_UPSERT_CLOCKS(STEWARD_CLOCK_ROWS_2),
+    STEWARD_UPSERT_CLOCKS(STEWARD_CLOCK_ROWS_3),
+    STEWARD_UPSERT_CLOCKS(STEWARD_CLOCK_ROWS_4),
+    STEWARD_UPSERT_CLOCKS(STEWARD_CLOCK_ROWS_5),
+    STEWARD_UPSERT_CLOCKS(STEWARD_CLOCK_ROWS_6)};
 
 inline constexpr char kDeleteClock[] =
     "DELETE FROM sla_clocks WHERE ticket_id = ? AND target = ?";
