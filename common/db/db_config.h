@@ -21,7 +21,8 @@ struct DbConfig {
   // RESOURCE_EXHAUSTED.
   absl::Duration acquire_timeout = absl::Milliseconds(500);
   // Callers that may wait for a connection while all are in use; beyond,
-  // RESOURCE_EXHAUSTED at once. 0 means pool_size.
+  // RESOURCE_EXHAUSTED at once. 0 means pool_size here; the services default
+  // to 8 x pool_size (common/server/server_config.cc).
   int max_waiters = 0;
   // Socket read/write timeout for a single statement round trip; also the
   // largest per-call statement bound, and (less a second) the session's lock

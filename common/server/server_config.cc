@@ -30,7 +30,7 @@ ABSL_FLAG(absl::Duration, db_acquire_timeout, absl::Milliseconds(500),
           "Wait for a free connection before RESOURCE_EXHAUSTED");
 ABSL_FLAG(int, db_max_waiters, 0,
           "Requests that may wait for a busy pool's connection; beyond, "
-          "RESOURCE_EXHAUSTED at once (0: db_pool_size)");
+          "RESOURCE_EXHAUSTED at once (0: 8 * db_pool_size)");
 ABSL_FLAG(absl::Duration, db_connect_timeout, absl::Seconds(3),
           "Database connect timeout");
 ABSL_FLAG(absl::Duration, db_io_timeout, absl::Seconds(10),
@@ -38,7 +38,7 @@ ABSL_FLAG(absl::Duration, db_io_timeout, absl::Seconds(10),
 ABSL_FLAG(std::string, migrations_dir, "",
           "Folder of V###__*.sql migrations for this service");
 ABSL_FLAG(int, max_threads, 0,
-          "gRPC threads at most (0: 2 * db_pool_size + 2)");
+          "gRPC threads at most (0: db_pool_size + db_max_waiters + 4)");
 ABSL_FLAG(absl::Duration, health_interval, absl::Seconds(1),
           "How often the database is pinged for the health status");
 ABSL_FLAG(absl::Duration, shutdown_drain, absl::ZeroDuration(),
@@ -325,11 +325,21 @@ absl::StatusOr<ServerConfig> LoadServerConfig(const ServiceDefaults& defaults,
     return absl::InvalidArgumentError(
         "--db_max_waiters (STEWARD_DB_MAX_WAITERS) must not be negative");
   }
-  if (config.db.max_waiters == 0) config.db.max_waiters = config.db.pool_size;
+  // Queueing is cheap while waits are short (a connection frees up every
+  // ~0.1-1 ms under load), and every wait is bounded by acquire_timeout and
+  // the caller's deadline; the count bound is what refuses at once when the
+  // database stalls. At 1 x pool, 64 callers saw 37,759 refusals in 4 s and
+  // CreateTicket fell from 2,477/s to 1,670/s; at 8 x pool, none and 2,304/s.
+  if (config.db.max_waiters == 0) config.db.max_waiters = 8 * config.db.pool_size;
   if (config.max_threads < 0) {
     return absl::InvalidArgumentError("--max_threads (STEWARD_MAX_THREADS) must not be negative");
   }
-  if (config.max_threads == 0) config.max_threads = 2 * config.db.pool_size + 2;
+  // Every admitted call holds a sync-server thread: those using a
+  // connection, those waiting for one, and a few for gRPC's pollers, so
+  // the pool's queue, not the thread quota, decides who is refused.
+  if (config.max_threads == 0) {
+    config.max_threads = config.db.pool_size + config.db.max_waiters + 4;
+  }
   if (config.log_level != "debug" && config.log_level != "info" &&
       config.log_level != "warning" && config.log_level != "error") {
     return absl::InvalidArgumentError(

@@ -51,11 +51,12 @@ constexpr absl::Duration kSlack = absl::Milliseconds(1500);
 constexpr absl::Duration kStall = absl::Seconds(8);
 constexpr char kDescriptionPrefix[] = "Stall load request ";
 // Pool 8 (the default) and 4 waiters: 12 calls at most in the database
-// layer, below the 18 gRPC threads (2 x pool + 2), so the bounded queue, not
+// layer, below the 18 gRPC threads set here, so the bounded queue, not
 // gRPC's thread quota, is what refuses the rest.
 const std::vector<std::string> kFlags = {"--rate_limit_per_second=100000",
                                          "--rate_limit_burst=100000",
-                                         "--db_max_waiters=4"};
+                                         "--db_max_waiters=4",
+                                         "--max_threads=18"};
 constexpr int kMaxThreads = 2 * 8 + 2;
 
 std::string UniqueCommunity(const std::string& tag) {

@@ -45,8 +45,20 @@ TEST(ServerConfigTest, EnvironmentOverridesDefaultsAndFlagsOverrideEnvironment) 
   EXPECT_EQ(config->migrations_dir, "/schema");
   EXPECT_EQ(config->db.port, 3307);
   EXPECT_EQ(config->db.pool_size, 6);
-  EXPECT_EQ(config->max_threads, 14);
+  EXPECT_EQ(config->db.max_waiters, 48);  // 8 x pool
+  EXPECT_EQ(config->max_threads, 58);     // pool + waiters + 4
   EXPECT_EQ(config->grace, absl::Seconds(3));
+}
+
+TEST(ServerConfigTest, ThreadsFollowTheWaitersAndExplicitValuesStand) {
+  auto derived = Load({"--db_pool_size=4", "--db_max_waiters=10"});
+  ASSERT_TRUE(derived.ok()) << derived.status();
+  EXPECT_EQ(derived->db.max_waiters, 10);
+  EXPECT_EQ(derived->max_threads, 18);
+  auto set = Load({"--db_pool_size=4", "--max_threads=9"});
+  ASSERT_TRUE(set.ok()) << set.status();
+  EXPECT_EQ(set->db.max_waiters, 32);
+  EXPECT_EQ(set->max_threads, 9);
 }
 
 TEST(ServerConfigTest, PasswordComesFromAFile) {
