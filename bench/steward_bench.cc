@@ -418,6 +418,9 @@ steward::db::DbConfig TicketsDb() {
   config.schema = "steward_tickets";
   config.password = ReadTrimmed(absl::GetFlag(FLAGS_db_password_file));
   config.pool_size = absl::GetFlag(FLAGS_db_pool_size);
+  // The services' queue (common/server/server_config.cc: 8 x pool), so the
+  // storage baseline refuses no more than Steward would.
+  config.max_waiters = 8 * config.pool_size;
   return config;
 }
 
