@@ -25,6 +25,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "steward/tickets/v1/tickets.grpc.pb.h"
+#include "tests/fault/fault_load.h"
 #include "tests/support/service_harness.h"
 
 namespace steward::testing {
@@ -41,26 +42,6 @@ std::unique_ptr<grpc::ClientContext> Context(
   auto context = std::make_unique<grpc::ClientContext>();
   context->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
   return context;
-}
-
-std::string UniqueCommunity(const std::string& tag) {
-  return absl::StrCat("fault-", tag, "-", ::getpid(), "-",
-                      absl::ToUnixMicros(absl::Now()) % 100000000);
-}
-
-tickets::v1::CreateTicketRequest NewRequest(const std::string& community,
-                                            const std::string& request_id) {
-  tickets::v1::CreateTicketRequest request;
-  request.set_parent("communities/" + community);
-  request.set_request_id(request_id);
-  auto* t = request.mutable_ticket();
-  t->set_kind(tickets::v1::TICKET_KIND_INQUIRY);
-  t->set_priority(tickets::v1::PRIORITY_ROUTINE);
-  t->set_channel(tickets::v1::CHANNEL_APP);
-  t->set_line(common::v1::LINE_CUSTOMER_SERVICE);
-  // The request_id in the body lets the check group tickets by request.
-  t->set_description(absl::StrCat(kDescriptionPrefix, request_id));
-  return request;
 }
 
 // Where the clients send their calls; the test swaps it when it restarts
@@ -137,7 +118,7 @@ class RetryingLoad {
       const std::string request_id =
           absl::StrCat(community_, "-c", client, "-r", i);
       const tickets::v1::CreateTicketRequest request =
-          NewRequest(community_, request_id);
+          LoadRequest(community_, request_id, kDescriptionPrefix);
       const absl::Time give_up = absl::Now() + budget_;
       int failed_attempts = 0;
       absl::Time first_failure = absl::InfiniteFuture();
@@ -185,36 +166,13 @@ class RetryingLoad {
   std::vector<std::thread> threads_;
 };
 
-// Every ticket of `community` (as a manager, in pages of 500).
-std::vector<tickets::v1::Ticket> ListAll(TicketService::Stub& stub,
-                                         const std::string& community) {
-  std::vector<tickets::v1::Ticket> all;
-  std::string token;
-  do {
-    tickets::v1::ListTicketsRequest request;
-    request.set_parent("communities/" + community);
-    request.set_page_size(500);
-    request.set_page_token(token);
-    tickets::v1::ListTicketsResponse response;
-    const grpc::Status status =
-        stub.ListTickets(Context(absl::Seconds(10)).get(), request, &response);
-    if (!status.ok()) {
-      ADD_FAILURE() << "ListTickets: " << status.error_message();
-      break;
-    }
-    all.insert(all.end(), response.tickets().begin(), response.tickets().end());
-    token = response.next_page_token();
-  } while (!token.empty());
-  return all;
-}
-
 // The exactly-once check: one ticket per acknowledged request, with the
 // acknowledged name; no request with two tickets; nothing beyond what was
 // acknowledged or abandoned.
 void ExpectExactlyOnce(TicketService::Stub& stub, const std::string& community,
                        LoadOutcome& outcome) {
   absl::MutexLock lock(&outcome.mu);
-  const std::vector<tickets::v1::Ticket> all = ListAll(stub, community);
+  const std::vector<tickets::v1::Ticket> all = ListAllTickets(stub, community);
   std::map<std::string, std::vector<std::string>> by_request;  // -> names
   std::map<std::string, int> by_name;
   for (const tickets::v1::Ticket& t : all) {
@@ -352,7 +310,7 @@ TEST(CrashFaultTest, DatabaseKill9UnderRetriedCreatesLosesAndDuplicatesNothing) 
   ASSERT_TRUE(WaitForHealth(s.target(), "SERVING", absl::Seconds(30)))
       << s.process->ReadLog();
   const pid_t service_pid = s.process->pid();
-  const std::string community = UniqueCommunity("db");
+  const std::string community = UniqueCommunity("fault", "db");
 
   Target target;
   target.Set(s.Channel());
@@ -401,7 +359,7 @@ TEST(CrashFaultTest, ServiceKill9UnderRetriedCreatesLosesAndDuplicatesNothing) {
   const absl::Time began = absl::Now();
   TestEnv env;
   ASSERT_TRUE(LoadTestEnv(&env));
-  const std::string community = UniqueCommunity("svc");
+  const std::string community = UniqueCommunity("fault", "svc");
   auto first = std::make_unique<ServiceUnderTest>(
       StartService(env, "tickets", env.db_port, kLoadFlags));
   ASSERT_TRUE(WaitForHealth(first->target(), "SERVING", absl::Seconds(30)))
@@ -560,7 +518,7 @@ using Crash = std::function<std::unique_ptr<ServiceUnderTest>(
 void ExpectEscalationsOnceAcrossCrashes(const TestEnv& env, int db_port,
                                         int crashes, const Crash& crash) {
   const absl::Time began = absl::Now();
-  const std::string community = UniqueCommunity("sla");
+  const std::string community = UniqueCommunity("fault", "sla");
   constexpr absl::Duration kTarget = absl::Seconds(4);
   constexpr int kTickets = 40;
 
@@ -580,7 +538,8 @@ void ExpectEscalationsOnceAcrossCrashes(const TestEnv& env, int db_port,
     // target, steps fall due before, between and after the crashes.
     for (int i = 0; i < kTickets; ++i) {
       tickets::v1::CreateTicketRequest request =
-          NewRequest(community, absl::StrCat(community, "-", i));
+          LoadRequest(community, absl::StrCat(community, "-", i),
+                      kDescriptionPrefix);
       auto* t = request.mutable_ticket();
       t->set_kind(tickets::v1::TICKET_KIND_HOUSEHOLD_REPAIR);
       t->set_priority(tickets::v1::PRIORITY_EMERGENCY);

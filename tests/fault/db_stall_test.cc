@@ -35,6 +35,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "steward/tickets/v1/tickets.grpc.pb.h"
+#include "tests/fault/fault_load.h"
 #include "tests/support/service_harness.h"
 
 namespace steward::testing {
@@ -58,25 +59,6 @@ const std::vector<std::string> kFlags = {"--rate_limit_per_second=100000",
                                          "--db_max_waiters=4",
                                          "--max_threads=18"};
 constexpr int kMaxThreads = 2 * 8 + 2;
-
-std::string UniqueCommunity(const std::string& tag) {
-  return absl::StrCat("stall-", tag, "-", ::getpid(), "-",
-                      absl::ToUnixMicros(absl::Now()) % 100000000);
-}
-
-tickets::v1::CreateTicketRequest NewRequest(const std::string& community,
-                                            const std::string& request_id) {
-  tickets::v1::CreateTicketRequest request;
-  request.set_parent("communities/" + community);
-  request.set_request_id(request_id);
-  auto* t = request.mutable_ticket();
-  t->set_kind(tickets::v1::TICKET_KIND_INQUIRY);
-  t->set_priority(tickets::v1::PRIORITY_ROUTINE);
-  t->set_channel(tickets::v1::CHANNEL_APP);
-  t->set_line(common::v1::LINE_CUSTOMER_SERVICE);
-  t->set_description(absl::StrCat(kDescriptionPrefix, request_id));
-  return request;
-}
 
 // `program` found on PATH (Subprocess execs a path).
 std::string OnPath(const std::string& program) {
@@ -169,7 +151,7 @@ class StallLoad {
     for (int i = 0; !stop_; ++i) {
       const std::string request_id =
           absl::StrCat(community_, "-c", client, "-r", i);
-      const auto request = NewRequest(community_, request_id);
+      const auto request = LoadRequest(community_, request_id, kDescriptionPrefix);
       const absl::Time give_up = absl::Now() + absl::Seconds(60);
       while (true) {
         grpc::ClientContext context;
@@ -236,29 +218,6 @@ class Observer {
   std::thread thread_;
 };
 
-std::vector<tickets::v1::Ticket> ListAll(TicketService::Stub& stub,
-                                         const std::string& community) {
-  std::vector<tickets::v1::Ticket> all;
-  std::string token;
-  do {
-    tickets::v1::ListTicketsRequest request;
-    request.set_parent("communities/" + community);
-    request.set_page_size(500);
-    request.set_page_token(token);
-    tickets::v1::ListTicketsResponse response;
-    grpc::ClientContext context;
-    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
-    const grpc::Status status = stub.ListTickets(&context, request, &response);
-    if (!status.ok()) {
-      ADD_FAILURE() << "ListTickets: " << status.error_message();
-      break;
-    }
-    all.insert(all.end(), response.tickets().begin(), response.tickets().end());
-    token = response.next_page_token();
-  } while (!token.empty());
-  return all;
-}
-
 // What a stall does to the service, given how the test stalls the database
 // and ends the stall.
 struct Stall {
@@ -274,7 +233,7 @@ void ExpectBoundedThroughStall(const TestEnv& env, int db_port,
   ASSERT_TRUE(WaitForHealth(s.target(), "SERVING", absl::Seconds(30)))
       << s.process->ReadLog();
   const pid_t pid = s.process->pid();
-  const std::string community = UniqueCommunity(tag);
+  const std::string community = UniqueCommunity("stall", tag);
 
   // Warm up, then the idle thread count: gRPC's and the service's fixed
   // threads plus idle sync-server threads.
@@ -285,8 +244,9 @@ void ExpectBoundedThroughStall(const TestEnv& env, int db_port,
       context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
       tickets::v1::Ticket out;
       ASSERT_TRUE(stub->CreateTicket(&context,
-                                     NewRequest(community, absl::StrCat(
-                                                    community, "-warm", i)),
+                                     LoadRequest(community,
+                                                 absl::StrCat(community, "-warm", i),
+                                                 kDescriptionPrefix),
                                      &out)
                       .ok());
     }
@@ -406,7 +366,7 @@ void ExpectBoundedThroughStall(const TestEnv& env, int db_port,
 
   // Exactly once: one ticket per acknowledged request, none for others.
   auto stub = TicketService::NewStub(s.Channel());
-  const auto all = ListAll(*stub, community);
+  const auto all = ListAllTickets(*stub, community);
   std::map<std::string, std::vector<std::string>> by_request;
   for (const auto& t : all) {
     absl::string_view request_id = t.description();
