@@ -117,7 +117,7 @@ grpc::Status CallGate::Run(grpc::ServerContext* context,
   if (absl::Status written = pending.Finish(audit_, status.error_code());
       !written.ok()) {
     audit_failures_.Increment();
-    log::Warning(
+    log::WarningThrottled(
         "audit row not written",
         {{"method", full_method}, {"error", std::string(written.message())}});
   }

@@ -409,7 +409,8 @@ void ConnectionPool::WatchLoop() {
         conn->cut_.store(true);
         ::shutdown(conn->watch_fd_, SHUT_RDWR);
         metrics_->cut().Increment();
-        log::Warning("database round trip outlived its call; connection cut");
+        log::WarningThrottled(
+            "database round trip outlived its call; connection cut");
       } else {
         next = std::min(next, conn->cut_at_);
       }

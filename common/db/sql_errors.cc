@@ -72,7 +72,7 @@ absl::Status MapSqlError(int error_code, absl::string_view sql_state,
       break;
   }
   if (IsConnectionError(error_code)) {
-    log::Warning("database connection lost",
+    log::WarningThrottled("database connection lost",
                  {{"query", std::string(what)},
                   {"mysql_errno", absl::StrCat(error_code)}});
     return absl::UnavailableError("database unavailable; retry later");
@@ -80,7 +80,7 @@ absl::Status MapSqlError(int error_code, absl::string_view sql_state,
   const bool may_quote_data = error_code == kTruncatedWrongValue ||
                               error_code == kIncorrectStringValue ||
                               error_code == kDataTruncated;
-  log::Error("database error",
+  log::ErrorThrottled("database error",
              {{"query", std::string(what)},
               {"mysql_errno", absl::StrCat(error_code)},
               {"sqlstate", std::string(sql_state)},
