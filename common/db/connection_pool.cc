@@ -10,16 +10,20 @@
 #include <prometheus/registry.h>
 #include <dirent.h>
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
+#include <fstream>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/db/call_deadline.h"
@@ -72,40 +76,61 @@ int Seconds(absl::Duration d) {
   return s < 1 ? 1 : s;
 }
 
-int PortOf(const sockaddr_storage& addr) {
-  if (addr.ss_family == AF_INET) {
-    return ntohs(reinterpret_cast<const sockaddr_in&>(addr).sin_port);
+// The inode of this process's TCP socket from `local_port` to `peer_port`,
+// from /proc/self/net/tcp and tcp6 ("sl local rem st ... uid timeout
+// inode"; addresses as HEXADDR:HEXPORT); 0 if there is none.
+uint64_t SessionSocketInode(int local_port, int peer_port) {
+  for (const char* table : {"/proc/self/net/tcp", "/proc/self/net/tcp6"}) {
+    std::ifstream in(table);
+    std::string line;
+    std::getline(in, line);  // header
+    while (std::getline(in, line)) {
+      std::vector<absl::string_view> fields =
+          absl::StrSplit(line, ' ', absl::SkipEmpty());
+      if (fields.size() < 10) continue;
+      auto port_of = [](absl::string_view address) {
+        const size_t colon = address.rfind(':');
+        int port = -1;
+        if (colon == absl::string_view::npos ||
+            !absl::SimpleHexAtoi(address.substr(colon + 1), &port)) {
+          return -1;
+        }
+        return port;
+      };
+      uint64_t inode = 0;
+      if (port_of(fields[1]) == local_port && port_of(fields[2]) == peer_port &&
+          absl::SimpleAtoi(fields[9], &inode) && inode != 0) {
+        return inode;
+      }
+    }
   }
-  if (addr.ss_family == AF_INET6) {
-    return ntohs(reinterpret_cast<const sockaddr_in6&>(addr).sin6_port);
-  }
-  return -1;
+  return 0;
 }
 
 // A duplicate (close-on-exec) of this process's TCP socket whose local port
 // is `local_port` and whose peer port is `peer_port`; -1 if there is none.
 // Connector/C++ 1.1 does not expose the session's descriptor, so it is found
 // by the client address the server reports for the session (once, at
-// connect).
+// connect): the kernel's socket table gives the socket's inode, and the
+// descriptor is the one whose /proc/self/fd link names that inode. Only link
+// names are read, never another thread's descriptors; the one duplicated is
+// the session's own socket, which this thread is opening.
 int FindSessionSocket(int local_port, int peer_port) {
+  const uint64_t inode = SessionSocketInode(local_port, peer_port);
+  if (inode == 0) return -1;
+  const std::string want = absl::StrCat("socket:[", inode, "]");
   DIR* dir = ::opendir("/proc/self/fd");
   if (dir == nullptr) return -1;
   int found = -1;
   while (dirent* entry = ::readdir(dir)) {
     int fd = 0;
-    if (!absl::SimpleAtoi(entry->d_name, &fd) || fd == ::dirfd(dir)) continue;
-    struct stat st {};
-    if (::fstat(fd, &st) != 0 || !S_ISSOCK(st.st_mode)) continue;
-    sockaddr_storage local{}, peer{};
-    socklen_t local_len = sizeof(local), peer_len = sizeof(peer);
-    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &local_len) != 0 ||
-        ::getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &peer_len) != 0) {
-      continue;
-    }
-    if (PortOf(local) == local_port && PortOf(peer) == peer_port) {
-      found = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
-      break;
-    }
+    if (!absl::SimpleAtoi(entry->d_name, &fd)) continue;
+    char target[64];
+    const std::string link = absl::StrCat("/proc/self/fd/", entry->d_name);
+    const ssize_t n = ::readlink(link.c_str(), target, sizeof(target) - 1);
+    if (n <= 0 || absl::string_view(target, n) != want) continue;
+    found = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
+    break;
   }
   ::closedir(dir);
   return found;
