@@ -632,10 +632,13 @@ absl::StatusOr<Principal> TokenVerifier::Verify(absl::string_view token,
   VerifiedToken verified;
   auto principal = VerifyUncached(token, now, &verified);
   if (!principal.ok() || shard == nullptr) return principal;
-  if (keys() != keys_before) return principal;
   const size_t per_shard = static_cast<size_t>(
       std::max(1, options_.verified_cache_entries / kCacheShards));
+  // Checked under the shard's lock: a reload swaps the keys before it
+  // clears the shards, so either the swap is seen here or the clear comes
+  // after this insert.
   absl::MutexLock lock(&shard->mu);
+  if (keys() != keys_before) return principal;
   if (shard->tokens.size() >= per_shard) {
     // Full: drop what has expired; if that frees nothing, start over (a
     // miss only costs one full verification).
