@@ -38,8 +38,8 @@ namespace {
 // (no gap locks on the queue-style reads the services do).
 constexpr const char* kSessionSetup[] = {
     "SET SESSION time_zone = '+00:00'",
-    "SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,"
-    "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'",
+    ("SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,"
+     "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'"),
     "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED",
 };
 
@@ -49,6 +49,9 @@ constexpr const char* kSelectOwnHost =
     "SELECT HOST FROM information_schema.PROCESSLIST WHERE ID = CONNECTION_ID()";
 constexpr const char* kSetStatementBound =
     "SET SESSION max_statement_time = ?";
+constexpr const char* kSetLockWaitBounds =
+    "SET SESSION innodb_lock_wait_timeout = ?, lock_wait_timeout = ?,"
+    " max_statement_time = 0";
 
 constexpr int kAccessDenied = 1045;
 constexpr int kUnknownDatabase = 1049;
@@ -272,9 +275,13 @@ absl::StatusOr<std::unique_ptr<Connection>> ConnectionPool::Open(
     // MDL default is a year); calls with a deadline get a tighter
     // max_statement_time per operation (Guard).
     const int lock_wait = std::max(1, Seconds(config_.io_timeout) - 1);
-    statement->execute(absl::StrCat("SET SESSION innodb_lock_wait_timeout = ",
-                                    lock_wait, ", lock_wait_timeout = ",
-                                    lock_wait, ", max_statement_time = 0"));
+    {
+      std::unique_ptr<sql::PreparedStatement> bounds(
+          raw->prepareStatement(kSetLockWaitBounds));
+      bounds->setInt(1, lock_wait);
+      bounds->setInt(2, lock_wait);
+      bounds->execute();
+    }
     auto conn = std::make_unique<Connection>(std::move(raw));
     std::unique_ptr<sql::ResultSet> host(statement->executeQuery(kSelectOwnHost));
     int local_port = -1;
