@@ -9,11 +9,25 @@ declare -A STEWARD_METRICS_PORT=([tickets]=9101 [communication]=9102 [training]=
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
-# free_port — a TCP port on 127.0.0.1 nothing listens on right now.
+# free_port — a TCP port on 127.0.0.1 no socket uses right now, in any state.
+# It is drawn from below the kernel's ephemeral range: a port in that range can
+# be taken at any moment by an outgoing connection (a Prometheus scrape, a
+# database client), and a listener that tries it later fails with "Address
+# already in use" even though nothing listened on it when it was picked.
 free_port() {
-  local port
+  local low high port hex
+  read -r low high </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null \
+    || { low=32768; high=60999; }
+  local from=15000 to=$(( low - 1 ))
+  if (( to - from < 2000 )); then from=$(( high + 1 )); to=65535; fi
   while true; do
-    port=$(( 20000 + RANDOM % 20000 ))
+    port=$(( from + (RANDOM * 32768 + RANDOM) % (to - from + 1) ))
+    printf -v hex ':%04X ' "$port"
+    # Column 2 of /proc/net/tcp{,6} is local_address:port in hex.
+    if awk -v p="$hex" 'NR > 1 && index($2 " ", p) { found = 1; exit }
+                         END { exit !found }' /proc/net/tcp /proc/net/tcp6 2>/dev/null; then
+      continue
+    fi
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
       echo "$port"
       return

@@ -701,6 +701,33 @@ TEST_F(TicketsStorageTest, BacklogGaugesCountOpenAndAtRiskTickets) {
   EXPECT_EQ(gauge("steward_ticket_events_backlog", {}), 0);
 }
 
+TEST_F(TicketsStorageTest, TheFeedTailStopsBeforeEventsYoungerThanTheSettleTime) {
+  MysqlTicketRepository repository(*replica_->pool, *keys_,
+                                   absl::Milliseconds(400));
+  auto tail = repository.EventFeedTail();
+  ASSERT_TRUE(tail.ok()) << tail.status();
+  EXPECT_EQ(*tail, 0);  // an empty feed starts at its beginning
+
+  ASSERT_TRUE(replica_->desk->Register(Inquiry("tail"), "t-1", "fp-1").ok());
+  EXPECT_EQ(*repository.EventFeedTail(), 0);  // too young to be past
+  absl::SleepFor(absl::Milliseconds(600));
+  const int64_t first = *repository.EventFeedTail();
+  EXPECT_GT(first, 0);
+  ASSERT_TRUE(replica_->desk->Register(Inquiry("tail"), "t-2", "fp-2").ok());
+  EXPECT_EQ(*repository.EventFeedTail(), first);
+  absl::SleepFor(absl::Milliseconds(600));
+  const int64_t second = *repository.EventFeedTail();
+  EXPECT_GT(second, first);
+  // Nothing after the tail but what came later: one "created" per ticket.
+  auto after = replica_->desk->ListEvents(second, 10);
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_TRUE(after->empty());
+  auto between = replica_->desk->ListEvents(first, 10);
+  ASSERT_TRUE(between.ok()) << between.status();
+  ASSERT_EQ(between->size(), 1u);
+  EXPECT_EQ((*between)[0].id, second);
+}
+
 }  // namespace
 }  // namespace steward::tickets
 

@@ -24,7 +24,8 @@ bool LoadTestEnv(TestEnv* env);
 // The password scripts/lib.sh generated for `user_key` ("tickets", "admin").
 std::string ReadPassword(const TestEnv& env, const std::string& user_key);
 
-// A TCP port that was free on 127.0.0.1 a moment ago.
+// A TCP port that was free on 127.0.0.1 a moment ago, outside the range the
+// kernel hands to outgoing connections.
 int FreePort();
 
 // Path of a service binary, e.g. ServiceBinary(env, "tickets").

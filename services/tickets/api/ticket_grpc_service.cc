@@ -645,6 +645,16 @@ void TicketGrpcService::Shutdown() {
   if (!stopping_.HasBeenNotified()) stopping_.Notify();
 }
 
+absl::StatusOr<int64_t> TicketGrpcService::StartCursor(
+    const std::string& after_cursor, bool start_at_end) {
+  if (!start_at_end) return ParseEventCursor(after_cursor);
+  if (!after_cursor.empty()) {
+    return rpc::InvalidField("start_at_end",
+                             "cannot be combined with after_cursor");
+  }
+  return desk_.EventFeedTail();
+}
+
 grpc::Status TicketGrpcService::ListTicketEvents(
     grpc::ServerContext* context, const v1::ListTicketEventsRequest* request,
     v1::ListTicketEventsResponse* response) {
@@ -655,11 +665,17 @@ grpc::Status TicketGrpcService::ListTicketEvents(
         if (absl::Status s = auth::CheckAllCommunities(caller); !s.ok()) {
           return ToGrpcStatus(s);
         }
-        auto after = ParseEventCursor(request->after_cursor());
-        if (!after.ok()) return ToGrpcStatus(after.status());
         if (request->page_size() < 0 || request->page_size() > kMaxEventPage) {
           return ToGrpcStatus(rpc::InvalidField(
               "page_size", absl::StrCat("must be 0..", kMaxEventPage)));
+        }
+        auto after =
+            StartCursor(request->after_cursor(), request->start_at_end());
+        if (!after.ok()) return ToGrpcStatus(after.status());
+        if (request->start_at_end()) {
+          response->set_next_cursor(*after == 0 ? ""
+                                                : FormatEventCursor(*after));
+          return grpc::Status::OK;
         }
         const int limit = request->page_size() == 0 ? kDefaultEventPage
                                                     : request->page_size();
@@ -684,7 +700,8 @@ grpc::Status TicketGrpcService::WatchTicketEvents(
         if (absl::Status s = auth::CheckAllCommunities(caller); !s.ok()) {
           return ToGrpcStatus(s);
         }
-        auto after = ParseEventCursor(request->after_cursor());
+        auto after =
+            StartCursor(request->after_cursor(), request->start_at_end());
         if (!after.ok()) return ToGrpcStatus(after.status());
         if (watchers_.fetch_add(1) >= options_.max_watchers) {
           watchers_.fetch_sub(1);

@@ -154,6 +154,11 @@ class TicketGrpcService final : public v1::TicketService::Service {
   void Reply(const auth::Principal& caller, const TicketView& view,
              v1::Ticket* out) const;
 
+  // Where a feed read starts: after `after_cursor`, or with `start_at_end`
+  // at the feed's tail (INVALID_ARGUMENT when both are given).
+  absl::StatusOr<int64_t> StartCursor(const std::string& after_cursor,
+                                      bool start_at_end);
+
   TicketDesk& desk_;
   auth::CallGate& gate_;
   const Options options_;

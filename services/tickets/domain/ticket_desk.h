@@ -107,6 +107,10 @@ class TicketDesk {
   // records how far the feed was handed out (for the backlog gauge).
   absl::StatusOr<std::vector<TicketEvent>> ListEvents(int64_t after_id,
                                                       int limit);
+  // See TicketRepository::EventFeedTail.
+  absl::StatusOr<int64_t> EventFeedTail() {
+    return repository_.EventFeedTail();
+  }
 
   // One SLA engine step: fires every escalation due now (at most `limit`
   // clocks) and returns the events written.

@@ -163,6 +163,11 @@ class TicketRepository {
   // before any id that may still be in flight (see event_feed.h).
   virtual absl::StatusOr<std::vector<TicketEvent>> ListEvents(int64_t after_id,
                                                               int limit) = 0;
+  // A cursor at the end of the feed as it stands: every event at or before
+  // it has committed or never will, so a reader starting there skips nothing
+  // committed later. Events of the last settle time may follow it. 0 when no
+  // event is that old.
+  virtual absl::StatusOr<int64_t> EventFeedTail() = 0;
 
   // SLA engine: claims up to `limit` clocks whose next escalation step is
   // due at `now` — rows other instances hold are skipped, never waited for —

@@ -875,6 +875,19 @@ absl::StatusOr<std::vector<TicketEvent>> MysqlTicketRepository::ListEvents(
   return events;
 }
 
+absl::StatusOr<int64_t> MysqlTicketRepository::EventFeedTail() {
+  int64_t tail = 0;
+  absl::Status status = list_events_.Run([&](db::Connection& conn) {
+    sql::PreparedStatement& select = conn.Prepare(sql_text::kEventFeedTail);
+    select.setInt64(1, absl::ToInt64Microseconds(event_settle_));
+    std::unique_ptr<sql::ResultSet> row(select.executeQuery());
+    tail = row->next() ? row->getInt64(1) : 0;
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return tail;
+}
+
 absl::StatusOr<std::vector<TicketEvent>>
 MysqlTicketRepository::FireDueEscalations(
     absl::Time now, int limit,

@@ -79,6 +79,7 @@ class MysqlTicketRepository : public TicketRepository {
       const std::string& community, int64_t id) override;
   absl::StatusOr<std::vector<TicketEvent>> ListEvents(int64_t after_id,
                                                       int limit) override;
+  absl::StatusOr<int64_t> EventFeedTail() override;
   absl::StatusOr<std::vector<TicketEvent>> FireDueEscalations(
       absl::Time now, int limit,
       const std::function<EscalationDecision(const DueEscalation&)>& decide)

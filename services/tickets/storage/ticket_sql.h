@@ -117,6 +117,13 @@ inline constexpr char kListEvents[] =
     " TIMESTAMPDIFF(MICROSECOND, written_at, CURRENT_TIMESTAMP(6))"
     " FROM ticket_events WHERE id > ? ORDER BY id LIMIT ?";
 
+// The newest event written at least the settle time (µs) ago: walking the
+// primary key down from the top, it reads the events of that time only.
+inline constexpr char kEventFeedTail[] =
+    "SELECT id FROM ticket_events"
+    " WHERE written_at <= CURRENT_TIMESTAMP(6) - INTERVAL ? MICROSECOND"
+    " ORDER BY id DESC LIMIT 1";
+
 inline constexpr char kSelectClockLevels[] =
     "SELECT target, start_at, escalated FROM sla_clocks WHERE ticket_id = ?";
 

@@ -203,6 +203,13 @@ class FakeTicketRepository : public TicketRepository {
     return out;
   }
 
+  // Nothing is ever in flight here: the tail is the newest event.
+  absl::StatusOr<int64_t> EventFeedTail() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++reads_;
+    return events_.empty() ? 0 : events_.back().id;
+  }
+
   // Claims the index rows due at `now`, earliest first. No other instance
   // exists here, so nothing is ever skipped.
   absl::StatusOr<std::vector<TicketEvent>> FireDueEscalations(

@@ -650,6 +650,43 @@ TEST_F(TicketSecurityTest, TheEventFeedIsForCompanyWideSystemClients) {
   EXPECT_THAT(gate_.audit().rows(), IsEmpty());
 }
 
+TEST_F(TicketSecurityTest, AConsumerCanStartAtTheEndOfTheFeed) {
+  const std::string reader = gate_.System({"tickets.read"});
+  v1::ListTicketEventsRequest tail;
+  tail.set_start_at_end(true);
+  tail.set_page_size(10);
+  v1::ListTicketEventsResponse at_end;
+  ASSERT_TRUE(Call(reader, &S::ListTicketEvents, tail, &at_end).ok());
+  EXPECT_EQ(at_end.events_size(), 0);
+  EXPECT_EQ(at_end.next_cursor(), "3");  // the third seeded "created"
+
+  // What follows the tail is what happens next, and nothing before it.
+  v1::ListTicketEventsRequest next;
+  next.set_after_cursor(at_end.next_cursor());
+  v1::ListTicketEventsResponse none;
+  ASSERT_TRUE(Call(reader, &S::ListTicketEvents, next, &none).ok());
+  EXPECT_EQ(none.events_size(), 0);
+  const v1::Ticket later = Seed(Report("after-tail", "c1", kHouseholdA));
+  v1::ListTicketEventsResponse one;
+  ASSERT_TRUE(Call(reader, &S::ListTicketEvents, next, &one).ok());
+  ASSERT_EQ(one.events_size(), 1);
+  EXPECT_EQ(one.events(0).ticket(), later.name());
+
+  // A cursor and start_at_end contradict each other; the field is named.
+  tail.set_after_cursor("1");
+  const grpc::Status both = Call(reader, &S::ListTicketEvents, tail, &none);
+  EXPECT_EQ(both.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(ViolatedFields(both), Fields{"start_at_end"});
+  CallContext context(reader);
+  v1::WatchTicketEventsRequest watch;
+  watch.set_after_cursor("1");
+  watch.set_start_at_end(true);
+  const grpc::Status watched =
+      service_.WatchTicketEvents(context.get(), &watch, nullptr);
+  EXPECT_EQ(watched.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(ViolatedFields(watched), Fields{"start_at_end"});
+}
+
 // ---------------------------------------------------------------------------
 // Page tokens
 
