@@ -250,8 +250,9 @@ absl::StatusOr<std::unique_ptr<ConnectionPool>> ConnectionPool::Create(
 }
 
 absl::StatusOr<std::unique_ptr<Connection>> ConnectionPool::Open(
-    absl::Duration connect_timeout) {
+    absl::Duration connect_timeout, absl::Duration io_timeout) {
   EnsureThreadRegistered();
+  if (io_timeout <= absl::ZeroDuration()) io_timeout = config_.io_timeout;
   sql::ConnectOptionsMap options;
   options["hostName"] = sql::SQLString(config_.host);
   options["port"] = config_.port;
@@ -259,8 +260,8 @@ absl::StatusOr<std::unique_ptr<Connection>> ConnectionPool::Open(
   options["password"] = sql::SQLString(config_.password);
   options["schema"] = sql::SQLString(config_.schema);
   options["OPT_CONNECT_TIMEOUT"] = Seconds(connect_timeout);
-  options["OPT_READ_TIMEOUT"] = Seconds(config_.io_timeout);
-  options["OPT_WRITE_TIMEOUT"] = Seconds(config_.io_timeout);
+  options["OPT_READ_TIMEOUT"] = Seconds(io_timeout);
+  options["OPT_WRITE_TIMEOUT"] = Seconds(io_timeout);
   options["OPT_RECONNECT"] = false;
   options["OPT_CHARSET_NAME"] = sql::SQLString("utf8mb4");
   const std::string target =
@@ -388,7 +389,16 @@ absl::StatusOr<Lease> ConnectionPool::Acquire() {
   return Lease(this, std::move(conn));
 }
 
+absl::StatusOr<Lease> ConnectionPool::AcquireDedicated(
+    absl::Duration io_timeout) {
+  auto conn = Open(config_.connect_timeout, io_timeout);
+  if (!conn.ok()) return conn.status();
+  (*conn)->dedicated_ = true;
+  return Lease(this, *std::move(conn));
+}
+
 void ConnectionPool::Release(std::unique_ptr<Connection> conn) {
+  if (conn->dedicated_) return;  // closes here; the pool never counted it
   std::unique_ptr<Connection> doomed;
   {
     absl::MutexLock lock(&mu_);

@@ -101,6 +101,8 @@ class Connection {
   absl::Time cut_at_ = absl::InfiniteFuture();
   // Set by the watchdog once it shut the socket down.
   std::atomic<bool> cut_{false};
+  // Opened by AcquireDedicated: closed on release, never pooled or counted.
+  bool dedicated_ = false;
 };
 
 class ConnectionPool;
@@ -145,6 +147,11 @@ class ConnectionPool {
   //    most min(connect_timeout, max(time left, 1 s))).
   absl::StatusOr<Lease> Acquire();
 
+  // A connection of its own, outside the pool and its limits, whose socket
+  // timeout is `io_timeout` instead of the pool's (lock waits keep the
+  // pool's bounds); closed when the lease ends. For schema migrations.
+  absl::StatusOr<Lease> AcquireDedicated(absl::Duration io_timeout);
+
   // Runs `fn` on `conn`, turning sql::SQLException into a Status (see
   // sql_errors.h) and dropping the connection after connection-level errors.
   // Under a call deadline: DEADLINE_EXCEEDED without running `fn` once it
@@ -177,9 +184,12 @@ class ConnectionPool {
  private:
   friend class Lease;
   ConnectionPool(const DbConfig& config, DbMetrics* metrics);
-  // Connects, waiting at most `connect_timeout` (rounded up to whole seconds).
+  // Connects, waiting at most `connect_timeout` (rounded up to whole
+  // seconds); socket reads and writes time out after `io_timeout` (the
+  // pool's when zero).
   absl::StatusOr<std::unique_ptr<Connection>> Open(
-      absl::Duration connect_timeout);
+      absl::Duration connect_timeout,
+      absl::Duration io_timeout = absl::ZeroDuration());
   void Release(std::unique_ptr<Connection> conn);
   // The watchdog: cuts the socket of a watched connection at `cut_at`.
   void Watch(Connection* conn, absl::Time cut_at);

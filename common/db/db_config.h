@@ -28,6 +28,11 @@ struct DbConfig {
   // largest per-call statement bound, and (less a second) the session's lock
   // wait timeouts (innodb_lock_wait_timeout, lock_wait_timeout).
   absl::Duration io_timeout = absl::Seconds(10);
+  // Socket read/write timeout of the connection schema migrations run on:
+  // an ALTER of a large table sends nothing back until it is done, and a
+  // client that gave up after io_timeout would leave the change applied but
+  // unrecorded. Lock waits stay bounded by io_timeout.
+  absl::Duration migration_timeout = absl::Hours(1);
 };
 
 }  // namespace steward::db

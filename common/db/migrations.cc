@@ -148,7 +148,11 @@ std::vector<std::string> SplitSqlStatements(absl::string_view sql) {
 
 absl::StatusOr<MigrationReport> ApplyMigrations(
     ConnectionPool& pool, const std::vector<MigrationFile>& files) {
-  STEWARD_ASSIGN_OR_RETURN(Lease lease, pool.Acquire());
+  // Not a pooled connection: a long ALTER must not meet the pool's socket
+  // timeout (the server would finish it after the client gave up, and the
+  // history row would be missing).
+  STEWARD_ASSIGN_OR_RETURN(
+      Lease lease, pool.AcquireDedicated(pool.config().migration_timeout));
   MigrationReport report;
   const absl::Status status = ConnectionPool::Guard(
       lease, "schema_migrate", [&](Connection& conn) -> absl::Status {

@@ -35,6 +35,9 @@ ABSL_FLAG(absl::Duration, db_connect_timeout, absl::Seconds(3),
           "Database connect timeout");
 ABSL_FLAG(absl::Duration, db_io_timeout, absl::Seconds(10),
           "Database socket read/write timeout");
+ABSL_FLAG(absl::Duration, db_migration_timeout, absl::Hours(1),
+          "Socket read/write timeout while schema migrations run (an ALTER "
+          "of a large table answers only when done)");
 ABSL_FLAG(std::string, migrations_dir, "",
           "Folder of V###__*.sql migrations for this service");
 ABSL_FLAG(int, max_threads, 0,
@@ -92,6 +95,7 @@ constexpr const char* kFlagNames[] = {
     "db_port",          "db_name",            "db_user",
     "db_password",      "db_password_file",   "db_pool_size",
     "db_acquire_timeout", "db_max_waiters", "db_connect_timeout", "db_io_timeout",
+    "db_migration_timeout",
     "migrations_dir",   "max_threads",        "health_interval",
     "shutdown_drain",   "shutdown_grace",     "max_message_bytes",
     "max_concurrent_streams", "max_connection_age", "max_connection_age_grace",
@@ -195,6 +199,7 @@ absl::StatusOr<ServerConfig> LoadServerConfig(const ServiceDefaults& defaults,
   config.db.max_waiters = absl::GetFlag(FLAGS_db_max_waiters);
   config.db.connect_timeout = absl::GetFlag(FLAGS_db_connect_timeout);
   config.db.io_timeout = absl::GetFlag(FLAGS_db_io_timeout);
+  config.db.migration_timeout = absl::GetFlag(FLAGS_db_migration_timeout);
   config.migrations_dir = absl::GetFlag(FLAGS_migrations_dir);
   config.max_threads = absl::GetFlag(FLAGS_max_threads);
   config.health_interval = absl::GetFlag(FLAGS_health_interval);
@@ -248,6 +253,8 @@ absl::StatusOr<ServerConfig> LoadServerConfig(const ServiceDefaults& defaults,
         Positive("db_connect_timeout",
                  absl::ToInt64Milliseconds(config.db.connect_timeout)),
         Positive("db_io_timeout", absl::ToInt64Milliseconds(config.db.io_timeout)),
+        Positive("db_migration_timeout",
+                 absl::ToInt64Milliseconds(config.db.migration_timeout)),
         Positive("health_interval",
                  absl::ToInt64Milliseconds(config.health_interval)),
         Positive("max_message_bytes", config.max_message_bytes),

@@ -35,15 +35,27 @@ class MigrationsTest : public ::testing::Test {
               "INSERT INTO things VALUES (1, 'semi;colon');\n");
     WriteFile("V002__add_column.sql",
               "ALTER TABLE things ADD COLUMN note VARCHAR(10) NOT NULL DEFAULT '';");
+    pool_ = NewPool(Config());
+    ASSERT_NE(pool_, nullptr);
+  }
+
+  DbConfig Config() const {
     DbConfig config;
     config.port = env_.db_port;
     config.user = "steward_admin";
     config.password = ::steward::testing::ReadPassword(env_, "admin");
     config.schema = schema_;
     config.pool_size = 2;
+    return config;
+  }
+
+  std::unique_ptr<ConnectionPool> NewPool(const DbConfig& config) {
     auto pool = ConnectionPool::Create(config, &metrics_);
-    ASSERT_TRUE(pool.ok()) << pool.status();
-    pool_ = std::move(pool).value();
+    if (!pool.ok()) {
+      ADD_FAILURE() << pool.status();
+      return nullptr;
+    }
+    return *std::move(pool);
   }
 
   void TearDown() override {
@@ -105,6 +117,50 @@ TEST_F(MigrationsTest, AppliesEachFileOnceAndASecondRunIsANoOp) {
   EXPECT_EQ(second->already_applied, 2);
   // Had V001 run again its INSERT would have failed or doubled the row.
   EXPECT_EQ(Admin(absl::StrCat("SELECT COUNT(*) FROM ", schema_, ".things")), 1);
+}
+
+// MariaDB's DDL is not transactional: a client that gave up on a long
+// statement would leave it applied but unrecorded, and every later start-up
+// would fail on it. Migrations therefore run with their own socket timeout.
+TEST_F(MigrationsTest, AFileSlowerThanTheIoTimeoutIsAppliedAndRecorded) {
+  ASSERT_TRUE(Migrate().ok());
+  WriteFile("V003__slow.sql",
+            "DO SLEEP(3);\nCREATE TABLE slow_things (id INT PRIMARY KEY);");
+  DbConfig config = Config();
+  config.io_timeout = absl::Seconds(1);
+  pool_ = NewPool(config);
+  ASSERT_NE(pool_, nullptr);
+  auto report = Migrate();
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(report->applied, (std::vector<int>{3}));
+  EXPECT_EQ(Admin(absl::StrCat("SELECT COUNT(*) FROM ", schema_,
+                               ".schema_history")),
+            3);
+  // The pool's own connections keep the short timeout.
+  auto lease = pool_->Acquire();
+  ASSERT_TRUE(lease.ok()) << lease.status();
+  const absl::Status slow = ConnectionPool::Guard(
+      *lease, "slow", [](Connection& conn) -> absl::Status {
+        std::unique_ptr<sql::Statement> s(conn.raw().createStatement());
+        s->execute("DO SLEEP(5)");
+        return absl::OkStatus();
+      });
+  EXPECT_FALSE(slow.ok());
+}
+
+TEST_F(MigrationsTest, TheMigrationTimeoutBoundsAStatement) {
+  ASSERT_TRUE(Migrate().ok());
+  WriteFile("V003__too_slow.sql", "DO SLEEP(8);");
+  DbConfig config = Config();
+  config.migration_timeout = absl::Seconds(1);
+  pool_ = NewPool(config);
+  ASSERT_NE(pool_, nullptr);
+  // Given its 8 s the file would have been applied.
+  auto report = Migrate();
+  EXPECT_FALSE(report.ok());
+  EXPECT_EQ(Admin(absl::StrCat("SELECT COUNT(*) FROM ", schema_,
+                               ".schema_history")),
+            2);
 }
 
 TEST_F(MigrationsTest, NewFileIsAppliedOnTheNextRun) {
