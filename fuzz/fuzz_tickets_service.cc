@@ -98,17 +98,17 @@ Snapshot Take(FakeTicketRepository& repository) {
   return s;
 }
 
-// Tenancy: what each caller may be shown. `own_report`: the answer to the
-// caller's own CreateTicket, where an owner's public-area report (no
-// household) is shown to the owner who made it.
-void CheckTenancy(Caller caller, const v1::Ticket& ticket,
-                  bool own_report = false) {
+// Tenancy: what each caller may be shown. Owners see their households'
+// tickets and the ones they reported themselves (reported_by is their token's
+// subject: "o-1" for kOwnerHere, "o-many" for kOwnerOfMany).
+void CheckTenancy(Caller caller, const v1::Ticket& ticket) {
   auto name = SplitName(ticket.name(), "tickets");
   FUZZ_CHECK(name.has_value(), ticket.name());
   const std::string& community = name->first;
   const std::string what = absl::StrCat(ticket.name(), " shown to caller ",
                                         static_cast<int>(caller), " (",
-                                        ticket.household(), ")");
+                                        ticket.household(), ", reported by ",
+                                        ticket.reported_by(), ")");
   switch (caller) {
     case Caller::kManagerHere:
     case Caller::kStaffHere:
@@ -121,7 +121,7 @@ void CheckTenancy(Caller caller, const v1::Ticket& ticket,
     case Caller::kOwnerHere:
       FUZZ_CHECK(community == kCommunity &&
                      (ticket.household() == "3-2-1201" ||
-                      (own_report && ticket.household().empty())),
+                      ticket.reported_by() == "o-1"),
                  what);
       break;
     case Caller::kOwnerOfMany:
@@ -130,7 +130,7 @@ void CheckTenancy(Caller caller, const v1::Ticket& ticket,
                        ticket.household().size() == 5 &&
                        ticket.household()[4] >= '1' &&
                        ticket.household()[4] <= '9') ||
-                      (own_report && ticket.household().empty())),
+                      ticket.reported_by() == "o-many"),
                  what);
       break;
     default:
@@ -257,7 +257,7 @@ class TicketProgram {
     const grpc::Status status = Invoke(&Service::CreateTicket, "CreateTicket",
                                        caller, request, &created);
     if (!status.ok()) return;
-    CheckTenancy(caller, created, /*own_report=*/true);
+    CheckTenancy(caller, created);
     FUZZ_CHECK(absl::StartsWith(created.name(), request.parent() + "/tickets/"),
                created.name());
     const bool replay = known_.Contains(created.name());

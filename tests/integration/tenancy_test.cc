@@ -141,6 +141,44 @@ TEST_F(TenancyTest, OwnersReachTheirOwnHouseholdsOnly) {
   (void)theirs;
 }
 
+TEST_F(TenancyTest, OwnersFollowTheirOwnPublicAreaReports) {
+  // Subjects of this run only: the database is shared with earlier runs.
+  const std::string households = absl::StrCat("communities/", kCommunity,
+                                              "/households/1-1-101");
+  const std::string reporter = Token(prefix_ + "-r", auth::Role::kOwner, {},
+                                     {households});
+  const std::string neighbour = Token(prefix_ + "-n", auth::Role::kOwner, {},
+                                      {households});
+  CreateTicketRequest lift = ReportRequest("1-1-101", "lift");
+  lift.mutable_ticket()->clear_household();
+  lift.mutable_ticket()->set_kind(TICKET_KIND_PUBLIC_REPAIR);
+  lift.mutable_ticket()->clear_location();
+  lift.mutable_ticket()->mutable_location()->set_building("1");
+  Ticket report;
+  const grpc::Status created =
+      As(reporter)->CreateTicket(Context().get(), lift, &report);
+  ASSERT_TRUE(created.ok()) << created.error_message();
+  EXPECT_EQ(report.reported_by(), prefix_ + "-r");
+
+  Ticket seen;
+  ASSERT_TRUE(Get(reporter, report.name(), &seen).ok());
+  EXPECT_EQ(seen.reported_by(), prefix_ + "-r");
+  // The neighbour shares the household, not the report.
+  EXPECT_EQ(Get(neighbour, report.name(), &seen).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+
+  ListTicketsRequest list;
+  list.set_parent(absl::StrCat("communities/", kCommunity));
+  list.set_kind(TICKET_KIND_PUBLIC_REPAIR);
+  list.set_page_size(50);
+  ListTicketsResponse mine, theirs;
+  ASSERT_TRUE(As(reporter)->ListTickets(Context().get(), list, &mine).ok());
+  ASSERT_EQ(mine.tickets_size(), 1);
+  EXPECT_EQ(mine.tickets(0).name(), report.name());
+  ASSERT_TRUE(As(neighbour)->ListTickets(Context().get(), list, &theirs).ok());
+  for (const Ticket& t : theirs.tickets()) EXPECT_NE(t.name(), report.name());
+}
+
 TEST_F(TenancyTest, StaffOfAnotherCommunityReachNothingHere) {
   const Ticket t = Report(owner_a_, "1-1-101", "s1");
   Ticket out;

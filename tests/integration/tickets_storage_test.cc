@@ -876,6 +876,50 @@ TEST_F(TicketsStorageTest, ListFiltersByHousehold) {
       << refused.status();
 }
 
+TEST_F(TicketsStorageTest, AnOwnersListAddsTheirOwnReports) {
+  auto add = [&](TicketDraft draft, const std::string& reporter,
+                 const std::string& id) {
+    draft.reporter = reporter;
+    auto v = replica_->desk->Register(draft, id, "fp-" + id);
+    EXPECT_TRUE(v.ok()) << v.status();
+    if (v.ok()) EXPECT_EQ(v->ticket.draft.reporter, reporter);
+    return v.ok() ? v->ticket.id : 0;
+  };
+  TicketDraft lift = Inquiry("rep");
+  lift.kind = TicketKind::kPublicRepair;
+  lift.location.building = "3";
+  const int64_t home = add(Personal("rep", "3-2-1201"), "", "h1");
+  const int64_t mine = add(lift, "o-1", "p1");
+  add(lift, "o-2", "p2");                    // another owner's report
+  add(lift, "", "p3");                       // registered by staff
+  TicketDraft elsewhere = lift;
+  elsewhere.community = "rep-other";
+  add(elsewhere, "o-1", "p4");               // their report in another community
+  const int64_t later = add(lift, "o-1", "p5");
+
+  auto get = replica_->desk->Get("rep", mine);
+  ASSERT_TRUE(get.ok()) << get.status();
+  EXPECT_EQ(get->ticket.draft.reporter, "o-1");
+  TicketFilter own;
+  own.households = {"3-2-1201"};
+  own.or_reported_by = "o-1";
+  EXPECT_EQ(Ids(replica_->desk->List("rep", own, 0, 50)),
+            (std::vector<int64_t>{later, mine, home}));
+  // Paging carries it.
+  auto first = replica_->desk->List("rep", own, 0, 2);
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(Ids(replica_->desk->List("rep", own, first->next_after_id, 2)),
+            std::vector<int64_t>{home});
+  // With no household here only their reports; a filter still applies.
+  TicketFilter reports_only;
+  reports_only.or_reported_by = "o-1";
+  EXPECT_EQ(Ids(replica_->desk->List("rep", reports_only, 0, 50)),
+            (std::vector<int64_t>{later, mine}));
+  reports_only.kind = TicketKind::kHouseholdRepair;
+  EXPECT_TRUE(Ids(replica_->desk->List("rep", reports_only, 0, 50)).empty());
+  EXPECT_EQ(Ids(replica_->desk->List("rep", TicketFilter{}, 0, 50)).size(), 5u);
+}
+
 TEST_F(TicketsStorageTest, KeyRotationKeepsOldValuesReadable) {
   const TicketDraft first = Personal("rot", "3-2-1201");
   auto old_ticket = replica_->desk->Register(first, "r-1", "fp-1");

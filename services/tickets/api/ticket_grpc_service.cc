@@ -53,7 +53,16 @@ absl::Status NoTicketAccess() {
   // Owners get this for tickets of other households and for ids that do
   // not exist alike, so it reveals nothing.
   return absl::PermissionDeniedError(
-      "no access to this ticket: owners reach their own households' tickets");
+      "no access to this ticket: owners reach their own households' tickets "
+      "and their own reports");
+}
+
+// Whether an owner reaches a ticket of `community`: one of their households',
+// or one they filed themselves (a public-area report has no household).
+bool OwnerReaches(const Principal& owner, const std::string& community,
+                  const TicketDraft& draft) {
+  return owner.OwnsHousehold(community, draft.household) ||
+         (!draft.reporter.empty() && draft.reporter == owner.subject);
 }
 
 // A policy row is company-wide (no community) or one community's override.
@@ -85,15 +94,15 @@ absl::Status TicketGrpcService::TicketAccess(const Principal& caller,
   if (absl::Status s = auth::CheckCommunity(caller, community); !s.ok())
     return s;
   if (caller.role != Role::kOwner) return absl::OkStatus();
-  // The household never changes after registration, so checking before the
-  // change's own transaction is race-free.
+  // The household and the reporter never change after registration, so
+  // checking before the change's own transaction is race-free.
   auto view = desk_.Get(community, id);
   if (!view.ok()) {
     return view.status().code() == absl::StatusCode::kNotFound
                ? NoTicketAccess()
                : view.status();
   }
-  if (!caller.OwnsHousehold(community, view->ticket.draft.household)) {
+  if (!OwnerReaches(caller, community, view->ticket.draft)) {
     return NoTicketAccess();
   }
   return absl::OkStatus();
@@ -129,14 +138,27 @@ grpc::Status TicketGrpcService::CreateTicket(
         // Who registered it is the caller, not the request: owners report
         // for themselves; staff register what they received. Only system
         // clients (a call-centre system) name the staff member.
+        // Owners are recorded as the reporter, so they can follow the
+        // ticket even when it has no household.
+        draft->reporter.clear();
         if (caller.role == Role::kOwner) {
           draft->received_by.clear();
+          draft->reporter = caller.subject;
         } else if (caller.role != Role::kSystem) {
           draft->received_by = caller.subject;
         }
         auto view = desk_.Register(*draft, request->request_id(),
                                    rpc::RequestFingerprint(*request));
         if (!view.ok()) return ToGrpcStatus(view.status());
+        // A replay answers with the stored ticket: to its own reporter only,
+        // so an owner who guessed another's request_id (and body) learns
+        // nothing the same answer as a different body would not tell.
+        if (caller.role == Role::kOwner &&
+            view->ticket.draft.reporter != caller.subject) {
+          return ToGrpcStatus(rpc::InvalidField(
+              "request_id",
+              "already used for a different ticket; use a new request_id"));
+        }
         Reply(caller, *view, response);
         return grpc::Status::OK;
       });
@@ -158,8 +180,7 @@ grpc::Status TicketGrpcService::GetTicket(grpc::ServerContext* context,
         if (caller.role == Role::kOwner &&
             (view.status().code() == absl::StatusCode::kNotFound ||
              (view.ok() &&
-              !caller.OwnsHousehold(name->community,
-                                    view->ticket.draft.household)))) {
+              !OwnerReaches(caller, name->community, view->ticket.draft)))) {
           return ToGrpcStatus(NoTicketAccess());
         }
         if (!view.ok()) return ToGrpcStatus(view.status());
@@ -189,7 +210,9 @@ grpc::Status TicketGrpcService::ListTickets(
         }
         if (caller.role == Role::kOwner) {
           if (request->household().empty()) {
+            // Their households' tickets and their own reports.
             filter->households = caller.HouseholdsIn(query->community);
+            filter->or_reported_by = caller.subject;
             if (filter->households.size() > kMaxOwnerHouseholdsListed) {
               return ToGrpcStatus(rpc::InvalidField(
                   "household",

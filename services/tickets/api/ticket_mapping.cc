@@ -227,6 +227,7 @@ void ToProto(const TicketView& view, v1::Ticket* out) {
   location->set_detail(d.location.detail);
   out->set_description(d.description);
   out->set_received_by(d.received_by);
+  out->set_reported_by(d.reporter);
   out->set_category(d.category);
   out->set_district(d.district);
   out->set_household(d.household);

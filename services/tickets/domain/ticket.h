@@ -125,6 +125,10 @@ struct TicketDraft {
   std::string district;
   // The reporting household ("3-2-1201"), empty for a public-area report.
   std::string household;
+  // The owner principal who filed it themselves (set by the API from the
+  // verified token, never from the request); empty when staff or a system
+  // registered it. Owners reach their households' tickets and these.
+  std::string reporter;
   // How to reach the reporter. Personal data: never logged.
   std::string contact_name;
   std::string contact_phone;
@@ -206,6 +210,10 @@ struct TicketFilter {
   // Only tickets of these households ("3-2-1201"); empty = any. Owners' lists
   // are always restricted to their own households.
   std::vector<std::string> households;
+  // With households: also the tickets this owner principal reported (an
+  // owner's own list: their households' tickets or their reports). "" = no
+  // such addition.
+  std::string or_reported_by;
   std::optional<absl::Time> created_after;   // inclusive
   std::optional<absl::Time> created_before;  // exclusive
   bool overdue_only = false;   // a clock breached and still running

@@ -241,12 +241,15 @@ Ticket ReadTicket(sql::ResultSet& r, const crypto::DataKeyRing& keys) {
     }
   }
   ++i;
+  ++i;  // pii_sealed, read first
+  if (!r.isNull(i)) t.draft.reporter = r.getString(i);
+  ++i;
   return t;
 }
 
-// The first column after the 46 ticket columns (the request fingerprint, or
+// The first column after the 47 ticket columns (the request fingerprint, or
 // a stock-take's latest note).
-constexpr int kFingerprintColumn = 47;
+constexpr int kFingerprintColumn = 48;
 
 // Binds the 7 detail columns (STEWARD_TICKET_DETAIL_COLUMNS) from `i`, then
 // household_hash and contact_phone_hash: the personal ones sealed with
@@ -643,6 +646,11 @@ absl::StatusOr<CreateOutcome> MysqlTicketRepository::Create(
     insert.setString(19, initial.deadlines.calendar_fingerprint);
     BindLifecycle(insert, 20, ticket);
     BindDetails(insert, 42, draft, keys_);
+    if (draft.reporter.empty()) {
+      insert.setNull(51, sql::DataType::VARCHAR);
+    } else {
+      insert.setString(51, draft.reporter);
+    }
     STEWARD_ASSIGN_OR_RETURN(
         const int64_t id,
         db::InsertOnce(
@@ -787,13 +795,19 @@ absl::StatusOr<TicketPage> MysqlTicketRepository::List(
     select.setString(i++, filter.assignee);
     select.setString(i++, filter.district);
     select.setString(i++, filter.district);
-    select.setInt(i++, households);
+    const bool restricted = households > 0 || !filter.or_reported_by.empty();
+    select.setInt(i++, restricted ? 1 : 0);
     for (int slot = 0; slot < kMaxFilterHouseholds; ++slot) {
       // Unused slots repeat the first hash (or hold an empty one when no
       // household is asked for and the slots are not looked at).
       select.setString(i++, slot < households ? hashes[slot]
                             : households > 0  ? hashes[0]
                                               : std::string());
+    }
+    if (filter.or_reported_by.empty()) {
+      select.setNull(i++, sql::DataType::VARCHAR);
+    } else {
+      select.setString(i++, filter.or_reported_by);
     }
     select.setDateTime(
         i++,

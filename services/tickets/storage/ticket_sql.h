@@ -6,13 +6,14 @@
 
 namespace steward::tickets::sql_text {
 
-// The 46 columns ReadTicket reads, in order. room, household, contact_name
-// and contact_phone are sealed (V010) when pii_sealed, the last, is 1.
+// The 47 columns ReadTicket reads, in order. room, household, contact_name
+// and contact_phone are sealed (V010) when pii_sealed, the 46th, is 1;
+// reporter (V013) is last.
 #define STEWARD_TICKET_COLUMNS                                               \
   "id, community_id, kind, priority, channel, line, building, unit, room,"   \
   " location_detail, description, state, version, create_time, update_time," \
   " received_by, " STEWARD_TICKET_LIFECYCLE_COLUMNS                          \
-  ", " STEWARD_TICKET_DETAIL_COLUMNS ", pii_sealed"
+  ", " STEWARD_TICKET_DETAIL_COLUMNS ", pii_sealed, reporter"
 
 // The 7 detail columns (V004), set at registration.
 #define STEWARD_TICKET_DETAIL_COLUMNS                                  \
@@ -35,10 +36,10 @@ inline constexpr char kInsertTicket[] =
     " version, request_id, request_fingerprint, create_time, update_time,"
     " sla_policy_id, sla_policy_version, calendar_version, "
     STEWARD_TICKET_LIFECYCLE_COLUMNS ", " STEWARD_TICKET_DETAIL_COLUMNS
-    ", household_hash, contact_phone_hash, pii_sealed"
+    ", household_hash, contact_phone_hash, pii_sealed, reporter"
     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?,"
     " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-    " ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)";
+    " ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)";
 
 inline constexpr char kUpdateTicket[] =
     "UPDATE tickets SET priority = ?, state = ?, version = version + 1,"
@@ -65,9 +66,10 @@ inline constexpr char kSelectTicketForUpdate[] =
     " FROM tickets WHERE community_id = ? AND id = ? FOR UPDATE";
 
 // Filters are optional: 0 or '' means "any"; the time range is always
-// bound (open ends as the column's limits). Households: how many are given
-// (0 = any), then MysqlTicketRepository::kMaxFilterHouseholds (8) lookup
-// hashes (Connector/C++ cannot bind a list; unused slots repeat the first).
+// bound (open ends as the column's limits). Households: whether the list is
+// restricted (0 = any), then MysqlTicketRepository::kMaxFilterHouseholds (8)
+// lookup hashes (Connector/C++ cannot bind a list; unused slots repeat the
+// first), then the reporter whose tickets are also included (NULL: none).
 // The primary key is ruled out as the access path: for "newest first, LIMIT"
 // MariaDB 10.11 liked walking it backwards across every community, reading
 // 9,013 rows for a page that (community_id, id) serves from 450 (a filtered
@@ -79,7 +81,8 @@ inline constexpr char kListTickets[] =
     " AND (? = 0 OR state = ?) AND (? = 0 OR kind = ?)"
     " AND (? = 0 OR priority = ?) AND (? = 0 OR line = ?)"
     " AND (? = '' OR assignee = ?) AND (? = '' OR district = ?)"
-    " AND (? = 0 OR household_hash IN (?, ?, ?, ?, ?, ?, ?, ?))"
+    " AND (? = 0 OR household_hash IN (?, ?, ?, ?, ?, ?, ?, ?)"
+    "   OR reporter = ?)"
     " AND create_time >= ? AND create_time < ?"
     " AND (? = 0 OR EXISTS (SELECT 1 FROM sla_clocks c"
     "   WHERE c.ticket_id = tickets.id AND c.escalated = 3"

@@ -1,7 +1,7 @@
 // An in-memory TicketRepository with the same contract as the MySQL one, for
 // service tests: idempotent Create and Mutate, optimistic versions, timeline,
 // event outbox, the SLA escalation index, and List filters (state, kind,
-// priority, line, assignee, district, households; not the time range or the
+// priority, line, assignee, district, households, reporter; not the time range or the
 // SLA flags). Thread-safe (one mutex; `change`
 // and `decide` callbacks run under it and must not call back in).
 #ifndef STEWARD_TESTS_UNIT_TICKETS_FAKE_TICKET_REPOSITORY_H_
@@ -166,13 +166,17 @@ class FakeTicketRepository : public TicketRepository {
         continue;
       }
       // As the MySQL repository: only these households' tickets (an empty
-      // household, a public-area report, matches no entry).
-      if (!filter.households.empty() &&
-          (t.draft.household.empty() ||
-           std::find(filter.households.begin(), filter.households.end(),
-                     t.draft.household) == filter.households.end())) {
-        continue;
-      }
+      // household, a public-area report, matches no entry), and with
+      // or_reported_by also that reporter's.
+      const bool restricted =
+          !filter.households.empty() || !filter.or_reported_by.empty();
+      const bool of_household =
+          !t.draft.household.empty() &&
+          std::find(filter.households.begin(), filter.households.end(),
+                    t.draft.household) != filter.households.end();
+      const bool reported = !filter.or_reported_by.empty() &&
+                            t.draft.reporter == filter.or_reported_by;
+      if (restricted && !of_household && !reported) continue;
       if (static_cast<int>(page.tickets.size()) == limit) {
         page.next_after_id = page.tickets.back().id;
         break;

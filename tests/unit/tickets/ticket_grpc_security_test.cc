@@ -485,6 +485,74 @@ TEST_F(TicketSecurityTest, OwnersReportForTheirOwnHouseholdsOnly) {
   EXPECT_EQ(repository_.size(), 4);
 }
 
+TEST_F(TicketSecurityTest, OwnersFollowTheirOwnPublicAreaReports) {
+  const std::string owner = gate_.Owner({HouseholdRef("c1", kHouseholdA)});
+  const std::string neighbour =
+      gate_.Owner({HouseholdRef("c1", kHouseholdB)}, "o-2");
+  v1::CreateTicketRequest lift = Report("lift-1", "c1", "");
+  lift.mutable_ticket()->set_kind(v1::TICKET_KIND_PUBLIC_REPAIR);
+  lift.mutable_ticket()->clear_location();
+  lift.mutable_ticket()->mutable_location()->set_building("3");
+  // Whatever the request says, the reporter is the verified caller.
+  lift.mutable_ticket()->set_reported_by("o-2");
+  v1::Ticket report;
+  ASSERT_TRUE(Call(owner, &S::CreateTicket, lift, &report).ok());
+  EXPECT_EQ(report.household(), "");
+  EXPECT_EQ(report.reported_by(), "o-1");
+
+  // Its reporter reads it, its timeline, and finds it in their list.
+  v1::Ticket read;
+  ASSERT_TRUE(Get(owner, report.name(), &read).ok());
+  EXPECT_EQ(read.reported_by(), "o-1");
+  v1::ListTicketTimelineRequest timeline;
+  timeline.set_name(report.name());
+  v1::ListTicketTimelineResponse entries;
+  EXPECT_TRUE(Call(owner, &S::ListTicketTimeline, timeline, &entries).ok());
+  v1::ListTicketsResponse list;
+  ASSERT_TRUE(Call(owner, &S::ListTickets, ListOf("c1"), &list).ok());
+  EXPECT_THAT(Names(list), ElementsAre(report.name(), ticket_a_.name()));
+  // Naming a household narrows the list to that household.
+  v1::ListTicketsRequest own = ListOf("c1");
+  own.set_household(kHouseholdA);
+  list.Clear();
+  ASSERT_TRUE(Call(owner, &S::ListTickets, own, &list).ok());
+  EXPECT_THAT(Names(list), ElementsAre(ticket_a_.name()));
+
+  // Another owner of the community neither reads nor lists it...
+  EXPECT_EQ(Get(neighbour, report.name(), &read).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  list.Clear();
+  ASSERT_TRUE(Call(neighbour, &S::ListTickets, ListOf("c1"), &list).ok());
+  EXPECT_THAT(Names(list), ElementsAre(ticket_b_.name()));
+  // ...nor gets it by replaying its request_id and body.
+  const int size = repository_.size();
+  v1::Ticket replayed;
+  const grpc::Status replay = Call(neighbour, &S::CreateTicket, lift, &replayed);
+  EXPECT_EQ(replay.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(ViolatedFields(replay), Fields{"request_id"});
+  EXPECT_EQ(replayed.name(), "");
+  EXPECT_EQ(repository_.size(), size);
+  // The reporter's own retry is answered with the same ticket.
+  ASSERT_TRUE(Call(owner, &S::CreateTicket, lift, &replayed).ok());
+  EXPECT_EQ(replayed.name(), report.name());
+
+  // A public-area report staff registered is nobody's own.
+  v1::CreateTicketRequest patrol = lift;
+  patrol.set_request_id("lift-2");
+  const v1::Ticket staffs = Seed(patrol);
+  EXPECT_EQ(staffs.reported_by(), "");
+  EXPECT_EQ(Get(owner, staffs.name(), &read).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+
+  // The reporter may withdraw their report.
+  auto cancel = On<v1::CancelTicketRequest>(report, "lift-cancel");
+  cancel.set_reason(v1::CancelTicketRequest::REASON_WITHDRAWN);
+  EXPECT_EQ(Call(neighbour, &S::CancelTicket, cancel, &read).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  ASSERT_TRUE(Call(owner, &S::CancelTicket, cancel, &read).ok());
+  EXPECT_EQ(read.state(), v1::TICKET_STATE_CANCELLED);
+}
+
 TEST_F(TicketSecurityTest, OwnersActOnTheirOwnTicketsOnly) {
   const std::string owner = gate_.Owner({HouseholdRef("c1", kHouseholdA)});
   const int writes = repository_.writes();
