@@ -150,9 +150,9 @@ grpc::Status TicketGrpcService::CreateTicket(
         auto view = desk_.Register(*draft, request->request_id(),
                                    rpc::RequestFingerprint(*request));
         if (!view.ok()) return ToGrpcStatus(view.status());
-        // A replay answers with the stored ticket: to its own reporter only,
-        // so an owner who guessed another's request_id (and body) learns
-        // nothing the same answer as a different body would not tell.
+        // A replay answers with the stored ticket, but only to its own
+        // reporter: an owner who guessed another's request_id and body gets
+        // the answer a reused request_id with another body gets.
         if (caller.role == Role::kOwner &&
             view->ticket.draft.reporter != caller.subject) {
           return ToGrpcStatus(rpc::InvalidField(

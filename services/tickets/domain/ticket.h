@@ -208,7 +208,7 @@ struct TicketFilter {
   std::string assignee;  // "" = any
   std::string district;  // "" = any
   // Only tickets of these households ("3-2-1201"); empty = any. Owners' lists
-  // are always restricted to their own households.
+  // are always restricted to their own households and their own reports.
   std::vector<std::string> households;
   // With households: also the tickets this owner principal reported (an
   // owner's own list: their households' tickets or their reports). "" = no
