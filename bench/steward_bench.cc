@@ -54,6 +54,8 @@
 #include "common/calendar/holiday_table.h"
 #include "common/client/channel.h"
 #include "common/crypto/data_keys.h"
+#include "common/db/audit_trail.h"
+#include "common/db/call_deadline.h"
 #include "common/db/connection_pool.h"
 #include "services/tickets/domain/sla.h"
 #include "services/tickets/domain/ticket_desk.h"
@@ -93,6 +95,13 @@ ABSL_FLAG(absl::Duration, clocks_from, absl::Hours(720),
           "seed: copy n's first SLA step falls due at now + this + n x "
           "--clocks_every (0: copies get no clocks)");
 ABSL_FLAG(absl::Duration, clocks_every, absl::Seconds(1), "seed: see --clocks_from");
+ABSL_FLAG(std::string, template_community, "bench-template",
+          "seed: where the templates are registered");
+ABSL_FLAG(absl::Duration, template_first_response, absl::ZeroDuration(),
+          "seed: when set, the template community first gets an SLA policy "
+          "row for routine household repairs whose only target is a first "
+          "response within this much natural time, so a copy's handler "
+          "warning, supervisor warning and breach all fall due within it");
 
 namespace {
 
@@ -425,7 +434,9 @@ steward::db::DbConfig TicketsDb() {
 }
 
 // CreateTicket's storage path without gRPC: `concurrency` threads, each
-// calling TicketDesk::Register in a loop (blocking, like the sync server).
+// calling TicketDesk::Register in a loop (blocking, like the sync server),
+// with the call deadline and the audit row the service's gate adds, so the
+// SQL is exactly CreateTicket's (the audit INSERT included).
 void StorageLoop(int concurrency, Recorder& recorder) {
   prometheus::Registry registry;
   steward::db::DbMetrics metrics(registry);
@@ -461,6 +472,9 @@ void StorageLoop(int concurrency, Recorder& recorder) {
   draft.contact_phone = "13912345678";
   draft.received_by = "bench";
 
+  steward::db::MysqlAuditSink audit(**pool);
+  const absl::Duration call_timeout = absl::GetFlag(FLAGS_call_timeout);
+  std::atomic<int64_t> audit_failures{0};
   std::atomic<int64_t> next_seq{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < concurrency; ++t) {
@@ -470,13 +484,31 @@ void StorageLoop(int concurrency, Recorder& recorder) {
         const std::string request_id = RequestId(seq);
         const absl::Time started = absl::Now();
         if (started >= recorder.window_end()) break;
+        // What the service's CallGate wraps around the same call: the
+        // caller's deadline reaches the pool, and the audit row rides in
+        // the create's transaction (written alone if nothing committed).
+        steward::db::ScopedCallDeadline deadline(started + call_timeout);
+        steward::db::AuditRow row;
+        row.at = started;
+        row.principal = "manager:bench";
+        row.role = "manager";
+        row.method = "steward.tickets.v1.TicketService/CreateTicket";
+        row.resource = "communities/" + draft.community;
+        row.request_id = request_id;
+        row.allowed = true;
+        steward::db::PendingAudit pending(std::move(row));
         auto view = desk.Register(draft, request_id, request_id);
-        recorder.Record(started, absl::Now(),
-                        static_cast<int>(view.status().code()));
+        const int code = static_cast<int>(view.status().code());
+        if (!pending.Finish(audit, code).ok()) ++audit_failures;
+        recorder.Record(started, absl::Now(), code);
       }
     });
   }
   for (auto& thread : threads) thread.join();
+  if (audit_failures > 0) {
+    std::fprintf(stderr, "steward-bench: %lld audit rows not written\n",
+                 static_cast<long long>(audit_failures.load()));
+  }
 }
 
 int Load() {
@@ -542,13 +574,34 @@ int Seed() {
       tv1::TICKET_KIND_HOUSEHOLD_REPAIR, tv1::TICKET_KIND_PUBLIC_REPAIR,
       tv1::TICKET_KIND_COMPLAINT, tv1::TICKET_KIND_INQUIRY};
   const tv1::Priority priorities[] = {tv1::PRIORITY_ROUTINE, tv1::PRIORITY_URGENT};
+  const std::string template_community = absl::GetFlag(FLAGS_template_community);
+  if (const absl::Duration first_response =
+          absl::GetFlag(FLAGS_template_first_response);
+      first_response > absl::ZeroDuration()) {
+    tv1::CreateSlaPolicyRequest request;
+    request.set_policy_id(template_community + "-wave");
+    tv1::SlaPolicy* policy = request.mutable_policy();
+    policy->set_kind(tv1::TICKET_KIND_HOUSEHOLD_REPAIR);
+    policy->set_priority(tv1::PRIORITY_ROUTINE);
+    policy->set_community(template_community);
+    tv1::SlaPolicy::Target* target = policy->add_targets();
+    target->set_target(tv1::SLA_TARGET_FIRST_RESPONSE);
+    target->set_clock(tv1::SlaPolicy::Target::CLOCK_NATURAL);
+    target->mutable_duration()->set_seconds(
+        absl::ToInt64Seconds(first_response));
+    tv1::SlaPolicy created;
+    grpc::ClientContext context;
+    steward::client::SetDeadline(context, absl::Seconds(10));
+    grpc::Status status = stub->CreateSlaPolicy(&context, request, &created);
+    if (!status.ok()) Die("SLA policy: " + status.error_message());
+  }
   std::vector<int64_t> templates;
   const size_t wanted = static_cast<size_t>(absl::GetFlag(FLAGS_templates));
   if (wanted < 1 || wanted > 8) Die("--templates is 1..8");
   for (tv1::TicketKind kind : kinds) {
     for (tv1::Priority priority : priorities) {
       if (templates.size() == wanted) break;
-      tv1::CreateTicketRequest request = CreateRequest("bench-template");
+      tv1::CreateTicketRequest request = CreateRequest(template_community);
       request.mutable_ticket()->set_kind(kind);
       request.mutable_ticket()->set_priority(priority);
       request.set_request_id(RequestId(static_cast<int64_t>(templates.size())));

@@ -171,30 +171,45 @@ for kind in create get list; do
   [ "$rate" -ge 1 ] && load "$kind" 8 --rate="$rate"
 done
 
-say "SLA engine: $((DUE_RATE * DUE_SECONDS)) escalations falling due at $DUE_RATE/s"
-delay_count_0=$(metric steward_sla_escalation_delay_seconds_count)
-delay_1s_0=$(metric 'steward_sla_escalation_delay_seconds_bucket{le="1"}')
-fired_0=$(metric 'steward_ticket_escalations_total{level="handler"}')
+# Every step of a clock falls due in the wave: the template community's policy
+# gives routine household repairs a first response within WAVE_TARGET of
+# natural time, so each copy's handler warning (50 %), supervisor warning
+# (80 %) and breach (100 %) fall due WAVE_TARGET/2, 0.8 x and 1 x after it
+# opened. Copies are spaced so that the three steps together fall due at
+# DUE_RATE per second.
+WAVE_TARGET=20
+WAVE_TICKETS=$((DUE_RATE * DUE_SECONDS / 3))
+WAVE_STEPS=$((WAVE_TICKETS * 3))
+say "SLA engine: $WAVE_STEPS escalations (handler, supervisor, breach of $WAVE_TICKETS tickets) falling due at $DUE_RATE/s"
+levels_fired() {
+  echo "$(metric 'steward_ticket_escalations_total{level="handler"}') + $(metric 'steward_ticket_escalations_total{level="supervisor"}') + $(metric 'steward_ticket_escalations_total{level="manager"}')" | bc
+}
 "$BENCH" seed --target="127.0.0.1:$TICKETS_GRPC" --token_file="$WORK/token" \
-  --tickets=$((DUE_RATE * DUE_SECONDS)) --templates=1 --communities=1 \
+  --tickets="$WAVE_TICKETS" --templates=1 --communities=1 \
+  --template_community=due-template --template_first_response="${WAVE_TARGET}s" \
   --community_prefix=due- --request_prefix=due- \
-  --clocks_from=20s --clocks_every="$(echo "scale=6; 1 / $DUE_RATE" | bc)s" \
+  --clocks_from=30s --clocks_every="$(echo "scale=6; 3 / $DUE_RATE" | bc)s" \
   --db_port="$DB_PORT" --db_password_file="$SECRETS/tickets.password" >"$WORK/due.json"
 first_due=$(jq .first_due_unix "$WORK/due.json")
-wave_end=$(echo "$first_due + $DUE_SECONDS" | bc)
 now=$(date +%s.%N)
-(( $(echo "$now < $first_due" | bc) )) || echo "warning: seeding the wave took past its first due time" >&2
-sleep "$(echo "$first_due - $now" | bc | sed 's/^-.*/0/')"
+(( $(echo "$now + 2 < $first_due" | bc) )) || echo "warning: seeding the wave took past its first due time" >&2
+# The template's own three steps fall due within WAVE_TARGET of its creation,
+# before this point; the counters are read after them.
+sleep "$(echo "$first_due - 1 - $now" | bc | sed 's/^-.*/0/')"
+delay_count_0=$(metric steward_sla_escalation_delay_seconds_count)
+delay_1s_0=$(metric 'steward_sla_escalation_delay_seconds_bucket{le="1"}')
+fired_0=$(levels_fired)
+wave_seconds=$((DUE_SECONDS + WAVE_TARGET / 2 + 1))
 wave_cpu_0=$(cpu_seconds "$TICKETS_PID"); wave_db_0=$(cpu_seconds "$MARIADB_PID")
-sleep "$DUE_SECONDS"
+sleep "$wave_seconds"
 sleep 3  # the last ones due, plus the 1 s allowance and a pass
 wave_cpu_1=$(cpu_seconds "$TICKETS_PID"); wave_db_1=$(cpu_seconds "$MARIADB_PID")
 DELAY_COUNT=$(echo "$(metric steward_sla_escalation_delay_seconds_count) - $delay_count_0" | bc)
 DELAY_WITHIN_1S=$(echo "$(metric 'steward_sla_escalation_delay_seconds_bucket{le="1"}') - $delay_1s_0" | bc)
-FIRED=$(echo "$(metric 'steward_ticket_escalations_total{level="handler"}') - $fired_0" | bc)
-WAVE_CPU_PERCENT=$(echo "scale=1; 100 * ($wave_cpu_1 - $wave_cpu_0) / ($DUE_SECONDS + 3)" | bc)
-WAVE_DB_CPU_PERCENT=$(echo "scale=1; 100 * ($wave_db_1 - $wave_db_0) / ($DUE_SECONDS + 3)" | bc)
-echo "fired $FIRED handler warnings of $((DUE_RATE * DUE_SECONDS)); delay observed for $DELAY_COUNT, within 1 s: $DELAY_WITHIN_1S; service CPU $WAVE_CPU_PERCENT %, MariaDB $WAVE_DB_CPU_PERCENT %"
+FIRED=$(echo "$(levels_fired) - $fired_0" | bc)
+WAVE_CPU_PERCENT=$(echo "scale=1; 100 * ($wave_cpu_1 - $wave_cpu_0) / ($wave_seconds + 3)" | bc)
+WAVE_DB_CPU_PERCENT=$(echo "scale=1; 100 * ($wave_db_1 - $wave_db_0) / ($wave_seconds + 3)" | bc)
+echo "fired $FIRED escalations (handler, supervisor, manager) of $WAVE_STEPS; delay observed for $DELAY_COUNT, within 1 s: $DELAY_WITHIN_1S; service CPU $WAVE_CPU_PERCENT %, MariaDB $WAVE_DB_CPU_PERCENT %"
 
 PEAK_TICKETS_KIB="$(hwm_kib "$TICKETS_PID")"
 PEAK_ECHO_KIB="$(hwm_kib "$ECHO_PID")"
@@ -209,7 +224,7 @@ jq -s \
   --arg idle_empty_t "$IDLE_EMPTY_TICKETS_KIB" --arg idle_empty_e "$IDLE_EMPTY_ECHO_KIB" \
   --arg idle_t "$IDLE_TICKETS_KIB" --arg peak_t "$PEAK_TICKETS_KIB" \
   --arg peak_e "$PEAK_ECHO_KIB" --arg peak_db "$PEAK_DB_KIB" \
-  --arg due "$((DUE_RATE * DUE_SECONDS))" --arg due_rate "$DUE_RATE" --arg fired "$FIRED" \
+  --arg due "$WAVE_STEPS" --arg due_rate "$DUE_RATE" --arg fired "$FIRED" \
   --arg delay_count "$DELAY_COUNT" --arg delay_1s "$DELAY_WITHIN_1S" \
   --arg wave_cpu "$WAVE_CPU_PERCENT" --arg wave_db "$WAVE_DB_CPU_PERCENT" '
   def per_req($r): if $r.ok > 0 then ($r.cpu_seconds | map_values(. * 1000 / $r.ok)) else {} end;

@@ -22,6 +22,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/rpc/resources.h"
+#include "common/util/fingerprint.h"
 #include "common/util/log.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
@@ -576,15 +577,7 @@ absl::Status CheckTimes(const VerifiedToken& token, absl::Time now,
 
 // The cache key: SHA-256 of the whole token (header, claims and signature),
 // so only a byte-identical token can hit an entry.
-std::string TokenDigest(absl::string_view token) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  if (EVP_Digest(token.data(), token.size(), digest, &length, EVP_sha256(),
-                 nullptr) != 1) {
-    return std::string();
-  }
-  return std::string(reinterpret_cast<const char*>(digest), length);
-}
+std::string TokenDigest(absl::string_view token) { return Sha256(token); }
 
 }  // namespace
 

@@ -195,12 +195,12 @@ Connection::~Connection() {
   if (watch_fd_ >= 0) ::close(watch_fd_);
 }
 
-sql::PreparedStatement& Connection::Prepare(const std::string& sql) {
+sql::PreparedStatement& Connection::Prepare(absl::string_view sql) {
   auto it = statements_.find(sql);
   if (it == statements_.end()) {
     std::unique_ptr<sql::PreparedStatement> statement(
-        conn_->prepareStatement(sql));
-    it = statements_.emplace(sql, std::move(statement)).first;
+        conn_->prepareStatement(sql::SQLString(sql.data(), sql.size())));
+    it = statements_.emplace(std::string(sql), std::move(statement)).first;
   }
   return *it->second;
 }

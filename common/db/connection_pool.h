@@ -23,6 +23,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/db/db_config.h"
@@ -78,7 +79,9 @@ class Connection {
   ~Connection();
   // A prepared statement for `sql`, prepared once per connection. The pointer
   // stays valid while the connection lives. Throws sql::SQLException.
-  sql::PreparedStatement& Prepare(const std::string& sql);
+  // Looked up without copying `sql` (statements are named constants, some
+  // over a kilobyte long).
+  sql::PreparedStatement& Prepare(absl::string_view sql);
   sql::Connection& raw() { return *conn_; }
 
  private:

@@ -10,19 +10,18 @@
 #include "common/rpc/errors.h"
 
 namespace steward::db {
-namespace {
-
-constexpr char kLastInsertId[] = "SELECT LAST_INSERT_ID()";
-
-}  // namespace
-
 absl::StatusOr<int64_t> InsertOnce(
     Connection& conn, sql::PreparedStatement& insert,
     const std::function<std::optional<std::string>()>& replay,
     const std::string& fingerprint, absl::string_view noun,
     absl::string_view conflict) {
+  int64_t id = 0;
   try {
-    insert.executeUpdate();
+    std::unique_ptr<sql::ResultSet> returned(insert.executeQuery());
+    if (!returned->next()) {
+      throw sql::SQLException("INSERT ... RETURNING answered no row");
+    }
+    id = returned->getInt64(1);
   } catch (const sql::SQLException& e) {
     if (e.getErrorCode() != kErrorDuplicateKey) throw;
     const std::optional<std::string> stored = replay();
@@ -34,10 +33,7 @@ absl::StatusOr<int64_t> InsertOnce(
     }
     return 0;
   }
-  std::unique_ptr<sql::ResultSet> id(
-      conn.Prepare(kLastInsertId).executeQuery());
-  id->next();
-  return id->getInt64(1);
+  return id;
 }
 
 absl::StatusOr<int64_t> InsertOnce(Connection& conn,

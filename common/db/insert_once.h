@@ -17,8 +17,10 @@
 
 namespace steward::db {
 
-// Executes `insert`, a bound INSERT of a row that holds the request's
-// fingerprint and has a unique key over its request id.
+// Executes `insert`, a bound `INSERT ... RETURNING id` of a row that holds
+// the request's fingerprint and has a unique key over its request id
+// (RETURNING, MariaDB 10.5+, answers the new id in the INSERT's own round
+// trip instead of a second SELECT LAST_INSERT_ID()).
 //  - Inserted: returns the new AUTO_INCREMENT id (> 0).
 //  - Duplicate key: calls `replay`, which must read the row stored under the
 //    same request id, keep it for the caller and return its fingerprint — or

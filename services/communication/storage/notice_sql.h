@@ -9,7 +9,7 @@ namespace steward::communication::sql_text {
 inline constexpr char kInsertNotice[] =
     "INSERT INTO notices (community_id, kind, title, body, event_time, state,"
     " version, request_id, request_fingerprint, create_time, update_time)"
-    " VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)";
+    " VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?) RETURNING id";
 
 // The notice columns in the order ReadNotice expects, then the fingerprint.
 inline constexpr char kSelectByRequest[] =

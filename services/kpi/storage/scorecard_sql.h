@@ -10,7 +10,7 @@ inline constexpr char kInsertScorecard[] =
     "INSERT INTO scorecards (community_id, subject_type, subject_id, period,"
     " state, total_score, version, request_id, request_fingerprint,"
     " create_time, update_time)"
-    " VALUES (?, ?, ?, ?, ?, 0, 1, ?, ?, ?, ?)";
+    " VALUES (?, ?, ?, ?, ?, 0, 1, ?, ?, ?, ?) RETURNING id";
 
 inline constexpr char kSelectByRequest[] =
     "SELECT id, community_id, subject_type, subject_id, period, state,"

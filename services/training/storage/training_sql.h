@@ -11,7 +11,7 @@ inline constexpr char kInsertTrainingPlan[] =
     "INSERT INTO training_plans (community_id, kind, title, line, start_time,"
     " end_time, pass_score, version, request_id, request_fingerprint,"
     " create_time, update_time)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)";
+    " VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?) RETURNING id";
 
 // The 11 plan columns, then request_fingerprint. Binds: community_id,
 // request_id.

@@ -1,5 +1,12 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdint>
+#include <string>
+
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+
 #include "common/db/migrations.h"
 #include "common/db/sql_errors.h"
 #include "common/db/sql_values.h"
@@ -54,6 +61,50 @@ TEST(SqlValuesTest, DateTimeRoundTripsAtMicrosecondPrecision) {
   EXPECT_EQ(TruncateToMicros(t + absl::Nanoseconds(999)), t);
   EXPECT_EQ(ToSqlDateTime(absl::InfiniteFuture()), "9999-12-31 23:59:59.999999");
   EXPECT_EQ(ToSqlDateTime(absl::InfinitePast()), "1000-01-01 00:00:00.000000");
+}
+
+TEST(SqlValuesTest, DateTimeAgreesWithAbslFormatAndParse) {
+  // The hand-rolled conversions against absl's own, over instants spread
+  // across DATETIME's range (pre-epoch included) and sub-second values.
+  const absl::TimeZone utc = absl::UTCTimeZone();
+  for (int64_t micros :
+       {int64_t{-30610224000000000}, int64_t{-1}, int64_t{0}, int64_t{1},
+        int64_t{999999}, int64_t{951782400000001}, int64_t{1791538400123456},
+        int64_t{253402300799999999}}) {
+    for (int64_t step = 0; step < 5; ++step) {
+      const absl::Time t =
+          absl::FromUnixMicros(micros + step * 86400123457) +
+          absl::Nanoseconds(step * 137);
+      const std::string text = ToSqlDateTime(t);
+      EXPECT_EQ(text, absl::FormatTime("%Y-%m-%d %H:%M:%E6S",
+                                       std::min(t, absl::FromUnixMicros(
+                                                       253402300799999999)),
+                                       utc))
+          << micros << " + " << step;
+      absl::Time parsed;
+      std::string error;
+      ASSERT_TRUE(absl::ParseTime("%Y-%m-%d %H:%M:%E*S", text, utc, &parsed,
+                                  &error));
+      EXPECT_EQ(FromSqlDateTime(text), parsed) << text;
+    }
+  }
+  // Fractions of any length, as MariaDB prints DATETIME(0..6).
+  EXPECT_EQ(FromSqlDateTime("2026-10-09 09:33:20.5"),
+            absl::FromUnixMillis(1791538400500));
+  EXPECT_EQ(FromSqlDateTime("2026-10-09 09:33:20.123456789"),
+            absl::FromUnixNanos(1791538400123456789));
+}
+
+TEST(SqlValuesTest, MalformedDateTimesAreInfinitePast) {
+  for (absl::string_view text :
+       {"", "2026-10-09", "2026-10-09 09:33", "2026-10-09T09:33:20",
+        "2026/10/09 09:33:20", "2026-1a-09 09:33:20", "2026-13-09 09:33:20",
+        "2026-02-30 09:33:20", "2026-10-09 24:00:00", "2026-10-09 09:60:00",
+        "2026-10-09 09:33:20.", "2026-10-09 09:33:20,5",
+        "2026-10-09 09:33:20.1234567890", "2026-10-09 09:33:20.12x",
+        "2026-10-09 09:33:20 "}) {
+    EXPECT_EQ(FromSqlDateTime(text), absl::InfinitePast()) << text;
+  }
 }
 
 }  // namespace
