@@ -876,6 +876,45 @@ TEST_F(TicketsStorageTest, ListFiltersByHousehold) {
       << refused.status();
 }
 
+TEST_F(TicketsStorageTest, ListFindsAPhoneNumbersTicketsByItsLookupHash) {
+  auto add = [&](const std::string& community, const std::string& phone,
+                 const std::string& id) {
+    TicketDraft draft = Personal(community, "3-2-1201");
+    draft.contact_phone = phone;
+    auto v = replica_->desk->Register(draft, id, "fp-" + id);
+    EXPECT_TRUE(v.ok()) << v.status();
+    return v.ok() ? v->ticket.id : 0;
+  };
+  const int64_t p1 = add("ph", "+86 138-0013-8000", "p1");
+  const int64_t q1 = add("ph", "139 0000 1111", "q1");
+  const int64_t p2 = add("ph", "13800138000", "p2");
+  const int64_t p3 = add("ph", "0086 138 0013 8000", "p3");
+  add("ph-other", "13800138000", "x1");  // the same number elsewhere
+  add("ph", "", "none");
+  auto list = [&](const std::string& phone, int64_t before, int limit) {
+    TicketFilter filter;
+    filter.contact_phone = phone;
+    return replica_->desk->List("ph", filter, before, limit);
+  };
+  EXPECT_EQ(Ids(list("138-0013-8000", 0, 50)),
+            (std::vector<int64_t>{p3, p2, p1}));
+  EXPECT_EQ(Ids(list("13900001111", 0, 50)), std::vector<int64_t>{q1});
+  EXPECT_TRUE(Ids(list("13900002222", 0, 50)).empty());
+  // Paging walks the same number's tickets; other filters still apply.
+  auto first = list("13800138000", 0, 2);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(Ids(first), (std::vector<int64_t>{p3, p2}));
+  EXPECT_EQ(Ids(list("13800138000", first->next_after_id, 2)),
+            std::vector<int64_t>{p1});
+  TicketFilter closed{.state = TicketState::kClosed};
+  closed.contact_phone = "13800138000";
+  EXPECT_TRUE(Ids(replica_->desk->List("ph", closed, 0, 50)).empty());
+  // The stored column is the keyed hash, never the number.
+  EXPECT_EQ(RawCount("contact_phone_hash IS NOT NULL AND community_id = 'ph'"),
+            4);
+  EXPECT_EQ(RawCount("contact_phone LIKE '%13800138000%'"), 0);
+}
+
 TEST_F(TicketsStorageTest, AnOwnersListAddsTheirOwnReports) {
   auto add = [&](TicketDraft draft, const std::string& reporter,
                  const std::string& id) {

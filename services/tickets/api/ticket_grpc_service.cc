@@ -46,7 +46,7 @@ std::string FilterKey(const v1::ListTicketsRequest& request) {
       time(request.has_created_after(), request.created_after()), "|",
       time(request.has_created_before(), request.created_before()), "|",
       request.overdue_only(), "|", request.at_risk_only(), "|", request.line(),
-      "|", text(request.household()));
+      "|", text(request.household()), "|", text(request.contact_phone()));
 }
 
 absl::Status NoTicketAccess() {
@@ -204,6 +204,11 @@ grpc::Status TicketGrpcService::ListTickets(
         if (absl::Status s = auth::CheckCommunity(caller, query->community);
             !s.ok()) {
           return ToGrpcStatus(s);
+        }
+        if (!filter->contact_phone.empty() && !caller.SeesPersonalData()) {
+          // A masked caller could otherwise test which numbers have tickets.
+          return ToGrpcStatus(absl::PermissionDeniedError(
+              "filtering by contact_phone needs access to personal data"));
         }
         if (!request->household().empty()) {
           filter->households = {request->household()};

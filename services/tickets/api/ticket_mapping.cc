@@ -204,6 +204,11 @@ absl::StatusOr<TicketFilter> FilterFromRequest(
   }
   filter.overdue_only = request.overdue_only();
   filter.at_risk_only = request.at_risk_only();
+  if (!request.contact_phone().empty()) {
+    errors.Check(IsPhoneShaped(request.contact_phone()), "contact_phone",
+                 kPhoneShape);
+    filter.contact_phone = request.contact_phone();
+  }
   if (!errors.empty()) return errors.ToStatus();
   return filter;
 }

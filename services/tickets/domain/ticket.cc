@@ -77,6 +77,17 @@ bool NeedsCallback(TicketKind kind) {
   return kind != TicketKind::kInquiry && kind != TicketKind::kSuggestion;
 }
 
+bool IsPhoneShaped(absl::string_view phone) {
+  bool ok = phone.size() >= 5 && phone.size() <= 20;
+  bool digits = false;
+  for (size_t i = 0; ok && i < phone.size(); ++i) {
+    const char c = phone[i];
+    digits = digits || absl::ascii_isdigit(c);
+    ok = absl::ascii_isdigit(c) || c == '-' || c == ' ' || (c == '+' && i == 0);
+  }
+  return ok && digits;
+}
+
 absl::Status ValidateDraft(const TicketDraft& draft) {
   rpc::FieldErrors errors;
   CheckText(errors, "ticket.description", draft.description, 1,
@@ -98,17 +109,8 @@ absl::Status ValidateDraft(const TicketDraft& draft) {
   CheckText(errors, "ticket.contact_name", draft.contact_name, 0,
             kMaxContactNameChars);
   if (!draft.contact_phone.empty()) {
-    // Digits with an optional leading + and separators; 5..20 characters.
-    bool ok = draft.contact_phone.size() >= 5 &&
-              draft.contact_phone.size() <= 20;
-    for (size_t i = 0; ok && i < draft.contact_phone.size(); ++i) {
-      const char c = draft.contact_phone[i];
-      ok = absl::ascii_isdigit(c) || c == '-' || c == ' ' ||
-           (c == '+' && i == 0);
-    }
-    errors.Check(ok, "ticket.contact_phone",
-                 "5-20 characters of digits, spaces and dashes, optionally "
-                 "starting with +");
+    errors.Check(IsPhoneShaped(draft.contact_phone), "ticket.contact_phone",
+                 kPhoneShape);
   }
   if (draft.photo_refs.size() > kMaxPhotos) {
     errors.Add("ticket.photo_refs",

@@ -214,6 +214,9 @@ struct TicketFilter {
   // owner's own list: their households' tickets or their reports). "" = no
   // such addition.
   std::string or_reported_by;
+  // Only tickets whose contact phone normalises (crypto::NormalizePhone) to
+  // the same digits as this one; "" = any.
+  std::string contact_phone;
   std::optional<absl::Time> created_after;   // inclusive
   std::optional<absl::Time> created_before;  // exclusive
   bool overdue_only = false;   // a clock breached and still running
@@ -240,6 +243,12 @@ inline constexpr size_t kMaxPersonIdChars = 64;  // received_by, assignee, actor
 // and room, ...). INVALID_ARGUMENT naming every offending field, with field
 // paths as the API spells them ("ticket.description").
 absl::Status ValidateDraft(const TicketDraft& draft);
+
+// A contact phone as tickets accept it: digits with an optional leading +
+// and spaces or dashes between, 5..20 characters (kPhoneShape says so).
+bool IsPhoneShaped(absl::string_view phone);
+inline constexpr char kPhoneShape[] =
+    "5-20 characters of digits, spaces and dashes, optionally starting with +";
 
 }  // namespace steward::tickets
 

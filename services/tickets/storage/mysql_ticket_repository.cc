@@ -771,9 +771,17 @@ absl::StatusOr<TicketPage> MysqlTicketRepository::List(
     hashes.push_back(HouseholdHash(keys_, community, household)
                          .value_or(std::string(32, '\0')));
   }
+  std::optional<std::string> phone_hash;
+  if (!filter.contact_phone.empty()) {
+    phone_hash = PhoneHash(keys_, filter.contact_phone);
+    if (!phone_hash.has_value()) {
+      return rpc::InvalidField("contact_phone", "holds no digits");
+    }
+  }
   TicketPage page;
   absl::Status status = list_.Run([&](db::Connection& conn) {
-    sql::PreparedStatement& select = conn.Prepare(sql_text::kListTickets);
+    sql::PreparedStatement& select = conn.Prepare(
+        phone_hash ? sql_text::kListTicketsByPhone : sql_text::kListTickets);
     const int state = filter.state ? static_cast<int>(*filter.state) : 0;
     const int kind = filter.kind ? static_cast<int>(*filter.kind) : 0;
     const int priority =
@@ -781,6 +789,7 @@ absl::StatusOr<TicketPage> MysqlTicketRepository::List(
     const int line = filter.line ? static_cast<int>(*filter.line) : 0;
     int i = 1;
     select.setString(i++, community);
+    if (phone_hash) select.setString(i++, *phone_hash);
     select.setInt64(
         i++, before_id > 0 ? before_id : std::numeric_limits<int64_t>::max());
     select.setInt(i++, state);

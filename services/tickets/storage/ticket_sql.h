@@ -65,6 +65,23 @@ inline constexpr char kSelectTicketForUpdate[] =
     "SELECT " STEWARD_TICKET_COLUMNS
     " FROM tickets WHERE community_id = ? AND id = ? FOR UPDATE";
 
+// After the community, the optional phone hash and the id bound: the
+// filters both list statements share.
+#define STEWARD_TICKET_LIST_FILTERS                                          \
+    " AND (? = 0 OR state = ?) AND (? = 0 OR kind = ?)"                     \
+    " AND (? = 0 OR priority = ?) AND (? = 0 OR line = ?)"                  \
+    " AND (? = '' OR assignee = ?) AND (? = '' OR district = ?)"            \
+    " AND (? = 0 OR household_hash IN (?, ?, ?, ?, ?, ?, ?, ?)"             \
+    "   OR reporter = ?)"                                                   \
+    " AND create_time >= ? AND create_time < ?"                             \
+    " AND (? = 0 OR EXISTS (SELECT 1 FROM sla_clocks c"                     \
+    "   WHERE c.ticket_id = tickets.id AND c.escalated = 3"                 \
+    "   AND c.stop_at IS NULL))"                                            \
+    " AND (? = 0 OR EXISTS (SELECT 1 FROM sla_clocks c"                     \
+    "   WHERE c.ticket_id = tickets.id AND c.escalated IN (1, 2)"           \
+    "   AND c.stop_at IS NULL))"                                            \
+    " ORDER BY id DESC LIMIT ?"
+
 // Filters are optional: 0 or '' means "any"; the time range is always
 // bound (open ends as the column's limits). Households: whether the list is
 // restricted (0 = any), then MysqlTicketRepository::kMaxFilterHouseholds (8)
@@ -77,20 +94,16 @@ inline constexpr char kSelectTicketForUpdate[] =
 inline constexpr char kListTickets[] =
     "SELECT " STEWARD_TICKET_COLUMNS
     " FROM tickets IGNORE INDEX (PRIMARY)"
-    " WHERE community_id = ? AND id < ?"
-    " AND (? = 0 OR state = ?) AND (? = 0 OR kind = ?)"
-    " AND (? = 0 OR priority = ?) AND (? = 0 OR line = ?)"
-    " AND (? = '' OR assignee = ?) AND (? = '' OR district = ?)"
-    " AND (? = 0 OR household_hash IN (?, ?, ?, ?, ?, ?, ?, ?)"
-    "   OR reporter = ?)"
-    " AND create_time >= ? AND create_time < ?"
-    " AND (? = 0 OR EXISTS (SELECT 1 FROM sla_clocks c"
-    "   WHERE c.ticket_id = tickets.id AND c.escalated = 3"
-    "   AND c.stop_at IS NULL))"
-    " AND (? = 0 OR EXISTS (SELECT 1 FROM sla_clocks c"
-    "   WHERE c.ticket_id = tickets.id AND c.escalated IN (1, 2)"
-    "   AND c.stop_at IS NULL))"
-    " ORDER BY id DESC LIMIT ?";
+    " WHERE community_id = ? AND id < ?" STEWARD_TICKET_LIST_FILTERS;
+
+// The same page for one contact phone (its lookup hash): the index on
+// (community_id, contact_phone_hash, id) holds exactly that number's
+// tickets, newest first.
+inline constexpr char kListTicketsByPhone[] =
+    "SELECT " STEWARD_TICKET_COLUMNS
+    " FROM tickets FORCE INDEX (ix_tickets_community_phone)"
+    " WHERE community_id = ? AND contact_phone_hash = ? AND id < ?"
+    STEWARD_TICKET_LIST_FILTERS;
 
 inline constexpr char kSelectMutation[] =
     "SELECT request_fingerprint FROM ticket_mutations"

@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/crypto/personal_data.h"
 #include "common/rpc/errors.h"
 #include "services/tickets/domain/ticket_repository.h"
 
@@ -162,6 +163,13 @@ class FakeTicketRepository : public TicketRepository {
       if (filter.priority && t.draft.priority != *filter.priority) continue;
       if (filter.line && t.draft.line != *filter.line) continue;
       if (!filter.assignee.empty() && t.assignee != filter.assignee) continue;
+      // As the MySQL repository: the same number once normalised.
+      if (!filter.contact_phone.empty() &&
+          (crypto::NormalizePhone(t.draft.contact_phone).empty() ||
+           crypto::NormalizePhone(t.draft.contact_phone) !=
+               crypto::NormalizePhone(filter.contact_phone))) {
+        continue;
+      }
       if (!filter.district.empty() && t.draft.district != filter.district) {
         continue;
       }

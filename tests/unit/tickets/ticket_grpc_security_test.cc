@@ -655,6 +655,65 @@ TEST_F(TicketSecurityTest, StaffManagersAndPiiScopedSystemsSeeContactsInFull) {
   }
 }
 
+TEST_F(TicketSecurityTest, CallersWhoSeeContactsFindTicketsByPhone) {
+  v1::CreateTicketRequest other = Report("seed-other", "c1", kHouseholdB);
+  other.mutable_ticket()->set_contact_phone("+86 139 0000 1111");
+  const v1::Ticket other_phone = Seed(other);
+  gate_.audit().Clear();
+
+  // Separators and a leading + do not matter; only that number's tickets
+  // of the caller's community come back.
+  for (const std::string& token :
+       {gate_.Staff({"c1"}), gate_.System({"tickets.read", "pii.read"})}) {
+    auto find = [&](const std::string& phone) {
+      v1::ListTicketsRequest by_phone = ListOf("c1");
+      by_phone.set_contact_phone(phone);
+      v1::ListTicketsResponse list;
+      EXPECT_TRUE(Call(token, &S::ListTickets, by_phone, &list).ok()) << phone;
+      return Names(list);
+    };
+    EXPECT_THAT(find("138-1234-1234"),
+                ElementsAre(ticket_b_.name(), ticket_a_.name()));
+    EXPECT_THAT(find("139-0000-1111"), ElementsAre(other_phone.name()));
+    EXPECT_THAT(find("13900009999"), IsEmpty());
+  }
+
+  // A page token carries its number: reusing it for another is refused.
+  v1::ListTicketsRequest first = ListOf("c1", 1);
+  first.set_contact_phone(kPhone);
+  v1::ListTicketsResponse page;
+  const std::string staff = gate_.Staff({"c1"});
+  ASSERT_TRUE(Call(staff, &S::ListTickets, first, &page).ok());
+  ASSERT_FALSE(page.next_page_token().empty());
+  first.set_page_token(page.next_page_token());
+  first.set_contact_phone("13900001111");
+  EXPECT_EQ(Call(staff, &S::ListTickets, first, &page).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+
+  // Masked callers cannot test which numbers have tickets.
+  for (const std::string& token :
+       {gate_.Quality(), gate_.System({"tickets.read"})}) {
+    v1::ListTicketsRequest by_phone = ListOf("c1");
+    by_phone.set_contact_phone(kPhone);
+    v1::ListTicketsResponse list;
+    const grpc::Status s = Call(token, &S::ListTickets, by_phone, &list);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+    EXPECT_THAT(s.error_message(), HasSubstr("contact_phone"));
+    EXPECT_EQ(list.tickets_size(), 0);
+  }
+
+  // Not a phone number: INVALID_ARGUMENT naming the field.
+  for (const char* bad : {"138", "138x12341234", "-----", "1234567890123456789012"}) {
+    v1::ListTicketsRequest by_phone = ListOf("c1");
+    by_phone.set_contact_phone(bad);
+    v1::ListTicketsResponse list;
+    const grpc::Status s =
+        Call(gate_.Staff({"c1"}), &S::ListTickets, by_phone, &list);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << bad;
+    EXPECT_THAT(ViolatedFields(s), ElementsAre("contact_phone")) << bad;
+  }
+}
+
 // ---------------------------------------------------------------------------
 // System clients and the event feed
 
