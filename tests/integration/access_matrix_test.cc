@@ -289,9 +289,11 @@ class AccessMatrixTest : public ::testing::Test {
         AuditRows(binary, method, caller.principal);
     ASSERT_EQ(rows.size(), before + 1) << "exactly one audit row for " << where;
     const common::v1::AuditRecord& row = rows.front();  // newest
-    EXPECT_EQ(row.status_code(), static_cast<int>(status.error_code())) << where;
-    const bool refused = !caller.role.has_value() ||
-                         status.error_code() == grpc::StatusCode::PERMISSION_DENIED;
+    EXPECT_EQ(row.status_code(), static_cast<int>(status.error_code()))
+        << where;
+    const bool refused =
+        !caller.role.has_value() ||
+        status.error_code() == grpc::StatusCode::PERMISSION_DENIED;
     EXPECT_EQ(row.decision(), refused ? common::v1::AuditRecord::DENIED
                                       : common::v1::AuditRecord::ALLOWED)
         << where;
@@ -325,11 +327,11 @@ class AccessMatrixTest : public ::testing::Test {
     grpc::Slice slice(bytes);
     grpc::ByteBuffer in(&slice, 1), answer;
     std::promise<grpc::Status> done;
-    stub.UnaryCall(context.get(),
-                   absl::StrCat("/", method.service()->full_name(), "/",
-                                method.name()),
-                   grpc::StubOptions(), &in, &answer,
-                   [&](grpc::Status s) { done.set_value(std::move(s)); });
+    stub.UnaryCall(
+        context.get(),
+        absl::StrCat("/", method.service()->full_name(), "/", method.name()),
+        grpc::StubOptions(), &in, &answer,
+        [&](grpc::Status s) { done.set_value(std::move(s)); });
     grpc::Status status = done.get_future().get();
     std::vector<grpc::Slice> slices;
     if (status.ok() && answer.Dump(&slices).ok()) {
@@ -379,7 +381,8 @@ class AccessMatrixTest : public ::testing::Test {
                        grpc::ClientContext*, const R&, tk::Ticket*),
                    const R& request) {
     tk::Ticket out;
-    const grpc::Status s = ((*Tickets(driver_)).*rpc)(Context().get(), request, &out);
+    const grpc::Status s =
+        ((*Tickets(driver_)).*rpc)(Context().get(), request, &out);
     EXPECT_TRUE(s.ok()) << "seeding: " << s.error_code() << " "
                         << s.error_message();
     return out;
@@ -414,6 +417,26 @@ class AccessMatrixTest : public ::testing::Test {
     return t;
   }
 
+  // Waits until the event feed delivers the shared ticket's "created" from
+  // its beginning: a feed read without a cursor holds back rows younger
+  // than the settle time (services/tickets/domain/event_feed.h).
+  void AwaitFeed() {
+    if (feed_ready_) return;
+    auto feed = Tickets(TokenFor(*env_, "seeder", auth::Role::kSystem, {"*"},
+                                 {}, {"tickets.read"}));
+    const absl::Time give_up = absl::Now() + absl::Seconds(30);
+    while (!feed_ready_ && absl::Now() < give_up) {
+      tk::ListTicketEventsRequest list;
+      list.set_page_size(1000);
+      tk::ListTicketEventsResponse events;
+      feed_ready_ =
+          feed->ListTicketEvents(Context().get(), list, &events).ok() &&
+          absl::StrContains(events.SerializeAsString(), shared_.name());
+      if (!feed_ready_) absl::SleepFor(absl::Milliseconds(200));
+    }
+    EXPECT_TRUE(feed_ready_) << "the feed never showed " << shared_.name();
+  }
+
   void SeedWorld() {
     shared_ = Seed(tk::TICKET_STATE_REGISTERED);
     ASSERT_FALSE(shared_.name().empty());
@@ -434,10 +457,9 @@ class AccessMatrixTest : public ::testing::Test {
     plan_ = p.name();
 
     kpi::v1::Scorecard c;
-    ASSERT_TRUE(
-        kpi::v1::KpiService::NewStub(Binary("kpi").ChannelAs(driver_))
-            ->CreateScorecard(Context().get(), ScorecardRequest(), &c)
-            .ok());
+    ASSERT_TRUE(kpi::v1::KpiService::NewStub(Binary("kpi").ChannelAs(driver_))
+                    ->CreateScorecard(Context().get(), ScorecardRequest(), &c)
+                    .ok());
     scorecard_ = c.name();
 
     tk::CreateSlaPolicyRequest policy;
@@ -454,7 +476,8 @@ class AccessMatrixTest : public ::testing::Test {
     r.set_request_id(NextId());
     r.mutable_notice()->set_kind(communication::v1::NOTICE_KIND_GENERAL);
     r.mutable_notice()->set_title("Lift maintenance schedule");
-    r.mutable_notice()->set_body("The lifts of building 1 are serviced monthly.");
+    r.mutable_notice()->set_body(
+        "The lifts of building 1 are serviced monthly.");
     return r;
   }
 
@@ -513,7 +536,8 @@ class AccessMatrixTest : public ::testing::Test {
   // or on the shared one (refused callers: nothing changes).
   template <typename R>
   Case Mutation(tk::TicketState state, std::function<void(R&)> fill = {}) {
-    return {Reach::kHousehold, [this, state, fill](const Caller&, bool admitted) {
+    return {Reach::kHousehold,
+            [this, state, fill](const Caller&, bool admitted) {
               const tk::Ticket t = admitted ? Seed(state) : shared_;
               R r = On<R>(t);
               if (fill) fill(r);
@@ -554,23 +578,23 @@ class AccessMatrixTest : public ::testing::Test {
                             get.set_name(shared_.name());
                             return Named(get, missing_ticket, shared_.name());
                           }};
-    c[T + "ListTickets"] = {Reach::kCommunity, [this](const Caller& caller, bool) {
-                              tk::ListTicketsRequest list;
-                              list.set_parent(kParentX);
-                              list.set_page_size(500);
-                              Request r;
-                              r.message = Own(list);
-                              // Owner B lists their own household's only.
-                              (caller.other_household ? r.hides : r.shows) =
-                                  shared_.name();
-                              return r;
-                            }};
-    c[T + "ListTicketTimeline"] = {
-        Reach::kHousehold, [=, this](const Caller&, bool) {
-          tk::ListTicketTimelineRequest get;
-          get.set_name(shared_.name());
-          return Named(get, missing_ticket, "");
+    c[T + "ListTickets"] = {
+        Reach::kCommunity, [this](const Caller& caller, bool) {
+          tk::ListTicketsRequest list;
+          list.set_parent(kParentX);
+          list.set_page_size(500);
+          Request r;
+          r.message = Own(list);
+          // Owner B lists their own household's only.
+          (caller.other_household ? r.hides : r.shows) = shared_.name();
+          return r;
         }};
+    c[T + "ListTicketTimeline"] = {Reach::kHousehold,
+                                   [=, this](const Caller&, bool) {
+                                     tk::ListTicketTimelineRequest get;
+                                     get.set_name(shared_.name());
+                                     return Named(get, missing_ticket, "");
+                                   }};
     c[T + "AssignTicket"] = Mutation<tk::AssignTicketRequest>(
         tk::TICKET_STATE_REGISTERED,
         [](auto& r) { r.set_assignee("fitter-wang"); });
@@ -612,8 +636,8 @@ class AccessMatrixTest : public ::testing::Test {
           tk::GetComplaintStockTakeRequest r;
           r.set_parent(kParentX);
           // UTC's date is never after the community's (Asia/Shanghai).
-          r.set_date(absl::FormatTime("%Y-%m-%d", absl::Now(),
-                                      absl::UTCTimeZone()));
+          r.set_date(
+              absl::FormatTime("%Y-%m-%d", absl::Now(), absl::UTCTimeZone()));
           return r;
         });
     c[T + "ListIncidents"] =
@@ -622,25 +646,24 @@ class AccessMatrixTest : public ::testing::Test {
           r.set_parent(kParentX);
           return r;
         });
-    c[T + "ListSlaPolicies"] = {Reach::kCompany, [this](const Caller& caller, bool) {
-                                  Request r;
-                                  r.message = Own(tk::ListSlaPoliciesRequest());
-                                  // Community x's row is for those of x.
-                                  (caller.other_community ? r.hides : r.shows) =
-                                      policy_.name();
-                                  return r;
-                                }};
-    c[T + "CreateSlaPolicy"] = {Reach::kCommunity, [this](const Caller&, bool) {
-                                  tk::CreateSlaPolicyRequest create;
-                                  create.set_policy_id(
-                                      absl::StrCat("x-inquiries-", serial_++));
-                                  *create.mutable_policy() =
-                                      PolicyFor(tk::TICKET_KIND_INQUIRY);
-                                  Request r;
-                                  r.shows = create.policy_id();
-                                  r.message = Own(std::move(create));
-                                  return r;
-                                }};
+    c[T + "ListSlaPolicies"] = {
+        Reach::kCompany, [this](const Caller& caller, bool) {
+          Request r;
+          r.message = Own(tk::ListSlaPoliciesRequest());
+          // Community x's row is for those of x.
+          (caller.other_community ? r.hides : r.shows) = policy_.name();
+          return r;
+        }};
+    c[T + "CreateSlaPolicy"] = {
+        Reach::kCommunity, [this](const Caller&, bool) {
+          tk::CreateSlaPolicyRequest create;
+          create.set_policy_id(absl::StrCat("x-inquiries-", serial_++));
+          *create.mutable_policy() = PolicyFor(tk::TICKET_KIND_INQUIRY);
+          Request r;
+          r.shows = create.policy_id();
+          r.message = Own(std::move(create));
+          return r;
+        }};
     c[T + "UpdateSlaPolicy"] = {Reach::kCommunity, [this](const Caller&, bool) {
                                   // The row as read, a longer first response.
                                   tk::UpdateSlaPolicyRequest update;
@@ -675,14 +698,13 @@ class AccessMatrixTest : public ::testing::Test {
           }
           return r;
         });
-    c[T + "GetHolidayTable"] =
-        Plain<tk::GetHolidayTableRequest>(Reach::kCompany, [] {
-          return tk::GetHolidayTableRequest();
-        });
-    c[T + "ReplaceHolidayTable"] = Plain<tk::ReplaceHolidayTableRequest>(
-        Reach::kCompany, [this] {
+    c[T + "GetHolidayTable"] = Plain<tk::GetHolidayTableRequest>(
+        Reach::kCompany, [] { return tk::GetHolidayTableRequest(); });
+    c[T + "ReplaceHolidayTable"] =
+        Plain<tk::ReplaceHolidayTableRequest>(Reach::kCompany, [this] {
           // The table shipped with the service: valid, and in force already.
-          std::ifstream in(env_->source_dir + "/data/calendars/cn-statutory.txt");
+          std::ifstream in(env_->source_dir +
+                           "/data/calendars/cn-statutory.txt");
           std::stringstream text;
           text << in.rdbuf();
           tk::ReplaceHolidayTableRequest r;
@@ -691,6 +713,7 @@ class AccessMatrixTest : public ::testing::Test {
           return r;
         });
     c[T + "ListTicketEvents"] = {Reach::kCompany, [this](const Caller&, bool) {
+                                   AwaitFeed();
                                    tk::ListTicketEventsRequest list;
                                    list.set_page_size(1000);
                                    Request r;
@@ -701,6 +724,7 @@ class AccessMatrixTest : public ::testing::Test {
     c[T + "WatchTicketEvents"] = {
         Reach::kCompany,
         [this](const Caller&, bool) {
+          AwaitFeed();
           Request r;
           r.message = Own(tk::WatchTicketEventsRequest());
           r.shows = shared_.name();  // the backlog came through
@@ -716,14 +740,13 @@ class AccessMatrixTest : public ::testing::Test {
                                r.shows = "notices/";
                                return r;
                              }};
-    c[C + "GetNotice"] = {Reach::kCommunity, [this](const Caller&, bool) {
-                            communication::v1::GetNoticeRequest get;
-                            get.set_name(notice_);
-                            return Named(get,
-                                         absl::StrCat(kParentX, "/notices/",
-                                                      kMissingId),
-                                         notice_);
-                          }};
+    c[C + "GetNotice"] = {
+        Reach::kCommunity, [this](const Caller&, bool) {
+          communication::v1::GetNoticeRequest get;
+          get.set_name(notice_);
+          return Named(get, absl::StrCat(kParentX, "/notices/", kMissingId),
+                       notice_);
+        }};
     c[C + "ListNotices"] = {Reach::kCommunity, [this](const Caller&, bool) {
                               communication::v1::ListNoticesRequest list;
                               list.set_parent(kParentX);
@@ -734,22 +757,23 @@ class AccessMatrixTest : public ::testing::Test {
                             }};
 
     const std::string P = "steward.training.v1.TrainingService/";
-    c[P + "CreateTrainingPlan"] = {Reach::kCommunity, [this](const Caller&, bool) {
+    c[P + "CreateTrainingPlan"] = {Reach::kCommunity,
+                                   [this](const Caller&, bool) {
                                      Request r;
                                      r.message = Own(PlanRequest());
                                      r.shows = "trainingPlans/";
                                      return r;
                                    }};
-    c[P + "GetTrainingPlan"] = {Reach::kCommunity, [this](const Caller&, bool) {
-                                  training::v1::GetTrainingPlanRequest get;
-                                  get.set_name(plan_);
-                                  return Named(get,
-                                               absl::StrCat(kParentX,
-                                                            "/trainingPlans/",
-                                                            kMissingId),
-                                               plan_);
-                                }};
-    c[P + "ListTrainingPlans"] = {Reach::kCommunity, [this](const Caller&, bool) {
+    c[P + "GetTrainingPlan"] = {
+        Reach::kCommunity, [this](const Caller&, bool) {
+          training::v1::GetTrainingPlanRequest get;
+          get.set_name(plan_);
+          return Named(get,
+                       absl::StrCat(kParentX, "/trainingPlans/", kMissingId),
+                       plan_);
+        }};
+    c[P + "ListTrainingPlans"] = {Reach::kCommunity,
+                                  [this](const Caller&, bool) {
                                     training::v1::ListTrainingPlansRequest list;
                                     list.set_parent(kParentX);
                                     Request r;
@@ -765,14 +789,13 @@ class AccessMatrixTest : public ::testing::Test {
                                   r.shows = "scorecards/";
                                   return r;
                                 }};
-    c[K + "GetScorecard"] = {Reach::kCommunity, [this](const Caller&, bool) {
-                               kpi::v1::GetScorecardRequest get;
-                               get.set_name(scorecard_);
-                               return Named(get,
-                                            absl::StrCat(kParentX, "/scorecards/",
-                                                         kMissingId),
-                                            scorecard_);
-                             }};
+    c[K + "GetScorecard"] = {
+        Reach::kCommunity, [this](const Caller&, bool) {
+          kpi::v1::GetScorecardRequest get;
+          get.set_name(scorecard_);
+          return Named(get, absl::StrCat(kParentX, "/scorecards/", kMissingId),
+                       scorecard_);
+        }};
     c[K + "ListScorecards"] = {Reach::kCommunity, [this](const Caller&, bool) {
                                  kpi::v1::ListScorecardsRequest list;
                                  list.set_parent(kParentX);
@@ -782,16 +805,16 @@ class AccessMatrixTest : public ::testing::Test {
                                  return r;
                                }};
 
-    c["steward.common.v1.AuditService/ListAuditRecords"] =
-        {Reach::kCompany, [this](const Caller&, bool) {
-           common::v1::ListAuditRecordsRequest list;
-           list.set_principal("manager:seeder");  // every binary has its rows
-           list.set_page_size(10);
-           Request r;
-           r.message = Own(list);
-           r.shows = "manager:seeder";
-           return r;
-         }};
+    c["steward.common.v1.AuditService/ListAuditRecords"] = {
+        Reach::kCompany, [this](const Caller&, bool) {
+          common::v1::ListAuditRecordsRequest list;
+          list.set_principal("manager:seeder");  // every binary has its rows
+          list.set_page_size(10);
+          Request r;
+          r.message = Own(list);
+          r.shows = "manager:seeder";
+          return r;
+        }};
     return c;
   }
 
@@ -802,6 +825,7 @@ class AccessMatrixTest : public ::testing::Test {
   std::string quality_token_, driver_, run_;
   int serial_ = 0;
   tk::Ticket shared_;  // household A's, REGISTERED; never changed
+  bool feed_ready_ = false;
   tk::SlaPolicy policy_;
   std::string notice_, plan_, scorecard_;
 };
@@ -861,7 +885,8 @@ TEST_F(AccessMatrixTest, EveryRpcOfEveryServiceAnswersEveryRoleAsTheTableSays) {
           continue;
         }
         const Case& the_case = found->second;
-        const bool write = rule == nullptr || rule->access == auth::Access::kWrite;
+        const bool write =
+            rule == nullptr || rule->access == auth::Access::kWrite;
         for (const Caller& caller : callers_) {
           const bool admitted = caller.role.has_value() && rule != nullptr &&
                                 auth::Contains(rule->roles, *caller.role);
@@ -875,15 +900,16 @@ TEST_F(AccessMatrixTest, EveryRpcOfEveryServiceAnswersEveryRoleAsTheTableSays) {
           const grpc::Status status =
               Call(binary, caller.token, method, *request.message, &answer);
           ++calls;
-          const std::string where =
-              absl::StrCat(full, " as ", caller.label, " on ", binary_name,
-                           ": ", status.error_code(), " ", status.error_message());
+          const std::string where = absl::StrCat(
+              full, " as ", caller.label, " on ", binary_name, ": ",
+              status.error_code(), " ", status.error_message());
           grpc::StatusCode want = grpc::StatusCode::OK;
           if (!caller.role.has_value()) {
             want = grpc::StatusCode::UNAUTHENTICATED;
           } else if (!admitted) {
             want = grpc::StatusCode::PERMISSION_DENIED;
-            EXPECT_TRUE(absl::StrContains(status.error_message(), "may not call"))
+            EXPECT_TRUE(
+                absl::StrContains(status.error_message(), "may not call"))
                 << where;
           } else if (outside) {
             // A real resource of x / household A: the same answer as for
@@ -894,9 +920,10 @@ TEST_F(AccessMatrixTest, EveryRpcOfEveryServiceAnswersEveryRoleAsTheTableSays) {
             want = the_case.instead;
           }
           EXPECT_EQ(status.error_code(), want)
-              << where << (want == the_case.instead && want != grpc::StatusCode::OK
-                               ? " (expected because " + the_case.why + ")"
-                               : "");
+              << where
+              << (want == the_case.instead && want != grpc::StatusCode::OK
+                      ? " (expected because " + the_case.why + ")"
+                      : "");
           if (admitted && !outside && status.error_code() == want) {
             ++successes;
             if (!request.shows.empty()) {
@@ -915,8 +942,8 @@ TEST_F(AccessMatrixTest, EveryRpcOfEveryServiceAnswersEveryRoleAsTheTableSays) {
           }
           if (outside && request.missing != nullptr) {
             std::string ignored;
-            const grpc::Status missing = Call(binary, caller.token, method,
-                                              *request.missing, &ignored);
+            const grpc::Status missing =
+                Call(binary, caller.token, method, *request.missing, &ignored);
             EXPECT_EQ(missing.error_code(), status.error_code()) << where;
             EXPECT_EQ(missing.error_message(), status.error_message()) << where;
           }

@@ -27,18 +27,18 @@ std::unique_ptr<grpc::ClientContext> Context() {
 
 // The items of a List response: its first field in every service.
 int ItemCount(const google::protobuf::Message& response) {
-  return response.GetReflection()->FieldSize(response,
-                                             response.GetDescriptor()->field(0));
+  return response.GetReflection()->FieldSize(
+      response, response.GetDescriptor()->field(0));
 }
 
 // Who calls, for one service: all may use its Get/List; `creator`, `both`
 // and `there` may also create.
 template <typename Stub>
 struct Callers {
-  std::unique_ptr<Stub> creator;   // of community x
-  std::unique_ptr<Stub> neighbour; // another caller of x
-  std::unique_ptr<Stub> there;     // of community y only
-  std::unique_ptr<Stub> both;      // of x and y
+  std::unique_ptr<Stub> creator;    // of community x
+  std::unique_ptr<Stub> neighbour;  // another caller of x
+  std::unique_ptr<Stub> there;      // of community y only
+  std::unique_ptr<Stub> both;       // of x and y
 };
 
 class ServicesTenancyTest : public ::testing::Test {
@@ -88,7 +88,8 @@ class ServicesTenancyTest : public ::testing::Test {
       const std::string& collection, Callers<Stub>& as) {
     // Two resources of x.
     Resource first, second;
-    grpc::Status s = (*as.creator.*create)(Context().get(), make(Parent(x_)), &first);
+    grpc::Status s =
+        (*as.creator.*create)(Context().get(), make(Parent(x_)), &first);
     ASSERT_TRUE(s.ok()) << s.error_message();
     s = (*as.creator.*create)(Context().get(), make(Parent(x_)), &second);
     ASSERT_TRUE(s.ok()) << s.error_message();
@@ -103,10 +104,12 @@ class ServicesTenancyTest : public ::testing::Test {
     EXPECT_EQ(seen.name(), first.name());
 
     // y's: the same refusal for x's resource as for a missing one.
-    const grpc::Status existing = (*as.there.*get)(Context().get(), request, &seen);
+    const grpc::Status existing =
+        (*as.there.*get)(Context().get(), request, &seen);
     GetRequest missing;
     missing.set_name(absl::StrCat(Parent(x_), "/", collection, "/999999999"));
-    const grpc::Status absent = (*as.there.*get)(Context().get(), missing, &seen);
+    const grpc::Status absent =
+        (*as.there.*get)(Context().get(), missing, &seen);
     EXPECT_EQ(existing.error_code(), grpc::StatusCode::PERMISSION_DENIED)
         << existing.error_message();
     EXPECT_EQ(absent.error_code(), existing.error_code());
@@ -115,7 +118,8 @@ class ServicesTenancyTest : public ::testing::Test {
     // name's.
     GetRequest renamed;
     renamed.set_name(absl::StrCat(Parent(y_), "/", collection, "/", id));
-    const grpc::Status moved = (*as.there.*get)(Context().get(), renamed, &seen);
+    const grpc::Status moved =
+        (*as.there.*get)(Context().get(), renamed, &seen);
     EXPECT_EQ(moved.error_code(), grpc::StatusCode::NOT_FOUND)
         << moved.error_message() << " " << seen.name();
 
