@@ -1,5 +1,8 @@
 // Tenancy against the real binary and database: what one owner, one
 // community's staff or one caller's page token can reach of another's.
+// Page tokens: ListTickets and the audit trail hand them out; the timeline
+// and incidents come in one piece, and the event feed's cursor is a
+// position in a company-wide feed only all-community system clients read.
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
@@ -8,6 +11,7 @@
 #include "absl/time/clock.h"
 #include "steward/common/v1/audit.grpc.pb.h"
 #include "steward/tickets/v1/tickets.grpc.pb.h"
+#include "tests/support/page_tokens.h"
 #include "tests/support/service_harness.h"
 
 namespace steward::testing {
@@ -184,6 +188,21 @@ TEST_F(TenancyTest, StaffOfAnotherCommunityReachNothingHere) {
   Ticket out;
   EXPECT_EQ(Get(staff_elsewhere_, t.name(), &out).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
+  ListTicketTimelineRequest timeline;
+  timeline.set_name(t.name());
+  ListTicketTimelineResponse entries;
+  EXPECT_EQ(As(staff_elsewhere_)
+                ->ListTicketTimeline(Context().get(), timeline, &entries)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(As(owner_b_)
+                ->ListTicketTimeline(Context().get(), timeline, &entries)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  ASSERT_TRUE(As(owner_a_)
+                  ->ListTicketTimeline(Context().get(), timeline, &entries)
+                  .ok());
+  EXPECT_GE(entries.entries_size(), 1);
   ListTicketsRequest list;
   list.set_parent(absl::StrCat("communities/", kCommunity));
   ListTicketsResponse page;
@@ -205,23 +224,65 @@ TEST_F(TenancyTest, StaffOfAnotherCommunityReachNothingHere) {
   EXPECT_EQ(out.contact_name(), "王**");
 }
 
-TEST_F(TenancyTest, PageTokensAreBoundToTheirCaller) {
+TEST_F(TenancyTest, PageTokensAreBoundToTheirCallerAndCommunity) {
   for (int i = 0; i < 3; ++i) Report(owner_a_, "1-1-101", absl::StrCat("p", i));
+  // Staff of both communities: the token's refusal elsewhere is its binding,
+  // not their reach.
+  const std::string both =
+      Token("staff-both", auth::Role::kStaff, {kCommunity, "elsewhere"});
+  auto issuer = As(both);
+  auto other = As(staff_here_);
+  ExpectPageTokenBound(&TicketService::Stub::ListTickets, *issuer, *other,
+                       ListTicketsRequest(),
+                       absl::StrCat("communities/", kCommunity),
+                       "communities/elsewhere");
+  // Owners' lists too: owner B cannot continue owner A's.
   ListTicketsRequest list;
   list.set_parent(absl::StrCat("communities/", kCommunity));
   list.set_page_size(1);
-  ListTicketsResponse first;
-  ASSERT_TRUE(As(staff_here_)->ListTickets(Context().get(), list, &first).ok());
+  ListTicketsResponse first, page;
+  ASSERT_TRUE(As(owner_a_)->ListTickets(Context().get(), list, &first).ok());
   ASSERT_FALSE(first.next_page_token().empty());
   list.set_page_token(first.next_page_token());
-  ListTicketsResponse second;
-  EXPECT_TRUE(As(staff_here_)->ListTickets(Context().get(), list, &second).ok());
-  // The same filters, another caller (even one who may list here).
-  const std::string other = Token("staff-here-2", auth::Role::kStaff, {kCommunity});
-  const grpc::Status reused = As(other)->ListTickets(Context().get(), list, &second);
+  EXPECT_TRUE(As(owner_a_)->ListTickets(Context().get(), list, &page).ok());
+  const grpc::Status reused = As(owner_b_)->ListTickets(Context().get(), list, &page);
   EXPECT_EQ(reused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_TRUE(absl::StrContains(reused.error_message(), "page_token"))
       << reused.error_message();
+}
+
+// The audit trail's pages: bound to the quality caller and the filters they
+// were issued for.
+TEST_F(TenancyTest, AuditPageTokensAreBoundToTheirCallerAndFilters) {
+  Report(owner_a_, "1-1-101", "audit-page-1");
+  Report(owner_a_, "1-1-101", "audit-page-2");
+  auto audit = [&](const std::string& token) {
+    return common::v1::AuditService::NewStub(service_.ChannelAs(token));
+  };
+  common::v1::ListAuditRecordsRequest list;
+  list.set_method("steward.tickets.v1.TicketService/CreateTicket");
+  list.set_page_size(1);
+  common::v1::ListAuditRecordsResponse first, page;
+  ASSERT_TRUE(audit(quality_)->ListAuditRecords(Context().get(), list, &first).ok());
+  ASSERT_FALSE(first.next_page_token().empty());
+  list.set_page_token(first.next_page_token());
+  const grpc::Status own =
+      audit(quality_)->ListAuditRecords(Context().get(), list, &page);
+  ASSERT_TRUE(own.ok()) << own.error_message();
+  ASSERT_EQ(page.records_size(), 1);
+  EXPECT_LT(page.records(0).id(), first.records(0).id());  // it continued
+  const std::string colleague = Token("quality-2", auth::Role::kQuality, {"*"});
+  const grpc::Status reused =
+      audit(colleague)->ListAuditRecords(Context().get(), list, &page);
+  EXPECT_EQ(reused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_TRUE(absl::StrContains(reused.error_message(), "page_token"))
+      << reused.error_message();
+  list.set_method("steward.tickets.v1.TicketService/CancelTicket");
+  const grpc::Status refiltered =
+      audit(quality_)->ListAuditRecords(Context().get(), list, &page);
+  EXPECT_EQ(refiltered.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_TRUE(absl::StrContains(refiltered.error_message(), "page_token"))
+      << refiltered.error_message();
 }
 
 TEST_F(TenancyTest, RefusedChangesAreAuditedAsDenied) {
@@ -259,6 +320,53 @@ TEST_F(TenancyTest, RefusedChangesAreAuditedAsDenied) {
   auto as_staff = common::v1::AuditService::NewStub(service_.ChannelAs(staff_here_));
   EXPECT_EQ(as_staff->ListAuditRecords(Context().get(), request, &response).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
+}
+
+// A change whose transaction rolls back (a stale etag) leaves exactly one
+// audit row, with its failure; no "allowed, OK" row claims it happened.
+TEST_F(TenancyTest, RolledBackChangeLeavesOneRowWithItsFailure) {
+  const Ticket t = Report(owner_a_, "1-1-101", "rollback");
+  ASSERT_FALSE(t.name().empty());
+  RespondTicketRequest respond;
+  respond.mutable_header()->set_name(t.name());
+  respond.mutable_header()->set_etag(t.etag());
+  respond.mutable_header()->set_request_id(prefix_ + "-rb-respond");
+  Ticket now;
+  ASSERT_TRUE(As(staff_here_)->RespondTicket(Context().get(), respond, &now).ok());
+  // Assigning on the etag read before the respond: stale.
+  AssignTicketRequest stale;
+  stale.mutable_header()->set_name(t.name());
+  stale.mutable_header()->set_etag(t.etag());
+  stale.mutable_header()->set_request_id(prefix_ + "-rb-assign");
+  stale.set_assignee("fitter-wang");
+  const grpc::Status aborted =
+      As(staff_here_)->AssignTicket(Context().get(), stale, &now);
+  ASSERT_EQ(aborted.error_code(), grpc::StatusCode::ABORTED)
+      << aborted.error_message();
+
+  auto audit = common::v1::AuditService::NewStub(service_.ChannelAs(quality_));
+  common::v1::ListAuditRecordsRequest request;
+  request.set_resource(t.name());
+  request.set_method("steward.tickets.v1.TicketService/AssignTicket");
+  common::v1::ListAuditRecordsResponse response;
+  ASSERT_TRUE(audit->ListAuditRecords(Context().get(), request, &response).ok());
+  ASSERT_EQ(response.records_size(), 1);
+  const auto& row = response.records(0);
+  EXPECT_EQ(row.principal(), "staff:staff-here");
+  EXPECT_EQ(row.request_id(), prefix_ + "-rb-assign");
+  EXPECT_EQ(row.decision(), common::v1::AuditRecord::ALLOWED);
+  EXPECT_EQ(row.status_code(), grpc::StatusCode::ABORTED);
+  // The respond that did commit has its one row, OK.
+  request.set_method("steward.tickets.v1.TicketService/RespondTicket");
+  ASSERT_TRUE(audit->ListAuditRecords(Context().get(), request, &response).ok());
+  ASSERT_EQ(response.records_size(), 1);
+  EXPECT_EQ(response.records(0).request_id(), prefix_ + "-rb-respond");
+  EXPECT_EQ(response.records(0).status_code(), 0);
+  // Nothing of the assign landed.
+  Ticket after;
+  ASSERT_TRUE(Get(staff_here_, t.name(), &after).ok());
+  EXPECT_EQ(after.state(), TICKET_STATE_RESPONDED);
+  EXPECT_EQ(after.assignee(), "");
 }
 
 }  // namespace
