@@ -81,6 +81,12 @@ ABSL_FLAG(std::string, data_keys_file, "",
 ABSL_FLAG(double, rate_limit_per_second, 50,
           "Sustained calls per second per caller");
 ABSL_FLAG(int, rate_limit_burst, 100, "Burst of calls per caller");
+ABSL_FLAG(double, peer_rate_limit_per_second, 20,
+          "Sustained refused calls (no or bad token, denied by the access "
+          "table) per second per peer address; beyond, every call of the "
+          "address is refused before its token is examined");
+ABSL_FLAG(int, peer_rate_limit_burst, 200,
+          "Burst of refused calls per peer address");
 ABSL_FLAG(std::string, log_level, "info", "debug, info, warning or error");
 ABSL_FLAG(bool, allow_non_durable_db, false,
           "Start although innodb_flush_log_at_trx_commit != 1 (development)");
@@ -103,6 +109,7 @@ constexpr const char* kFlagNames[] = {
     "min_client_ping_interval", "max_metadata_bytes", "tls_cert_file",
     "tls_key_file", "tls_client_ca_file", "jwt_keys_file", "jwt_issuer",
     "jwt_audience", "jwt_leeway", "data_keys_file", "rate_limit_per_second",
+    "peer_rate_limit_per_second", "peer_rate_limit_burst",
     "rate_limit_burst", "log_level", "allow_non_durable_db", "migrate_only"};
 
 std::string EnvName(absl::string_view flag) {
@@ -227,6 +234,9 @@ absl::StatusOr<ServerConfig> LoadServerConfig(const ServiceDefaults& defaults,
   config.data_keys_file = absl::GetFlag(FLAGS_data_keys_file);
   config.rate_limit_per_second = absl::GetFlag(FLAGS_rate_limit_per_second);
   config.rate_limit_burst = absl::GetFlag(FLAGS_rate_limit_burst);
+  config.peer_rate_limit_per_second =
+      absl::GetFlag(FLAGS_peer_rate_limit_per_second);
+  config.peer_rate_limit_burst = absl::GetFlag(FLAGS_peer_rate_limit_burst);
   config.migrate_only = absl::GetFlag(FLAGS_migrate_only);
   config.allow_non_durable_db = absl::GetFlag(FLAGS_allow_non_durable_db);
 
@@ -270,12 +280,18 @@ absl::StatusOr<ServerConfig> LoadServerConfig(const ServiceDefaults& defaults,
         Positive("min_client_ping_interval",
                  absl::ToInt64Milliseconds(config.min_client_ping_interval)),
         Positive("max_metadata_bytes", config.max_metadata_bytes),
-        Positive("rate_limit_burst", config.rate_limit_burst)}) {
+        Positive("rate_limit_burst", config.rate_limit_burst),
+        Positive("peer_rate_limit_burst", config.peer_rate_limit_burst)}) {
     if (!s.ok()) return s;
   }
   if (!(config.rate_limit_per_second > 0)) {
     return absl::InvalidArgumentError(
         "--rate_limit_per_second (STEWARD_RATE_LIMIT_PER_SECOND) must be positive");
+  }
+  if (!(config.peer_rate_limit_per_second > 0)) {
+    return absl::InvalidArgumentError(
+        "--peer_rate_limit_per_second (STEWARD_PEER_RATE_LIMIT_PER_SECOND) "
+        "must be positive");
   }
   if (config.tls_cert_file.empty() != config.tls_key_file.empty()) {
     return absl::InvalidArgumentError(

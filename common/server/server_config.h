@@ -73,6 +73,11 @@ struct ServerConfig {
   // Per-principal token bucket: sustained calls per second and burst.
   double rate_limit_per_second = 50;
   int rate_limit_burst = 100;
+  // Per-peer-address token bucket of refused calls (no or bad token, or
+  // denied by the access table): once a peer's is empty, all its calls are
+  // refused before their token is examined, until it refills.
+  double peer_rate_limit_per_second = 20;
+  int peer_rate_limit_burst = 200;
 
   // Start even when the database does not flush its log at every commit
   // (development only: acknowledged writes can be lost in a crash).

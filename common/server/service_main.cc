@@ -356,8 +356,13 @@ int ServiceMain(const ServiceDefinition& definition, int argc, char** argv) {
   rpc::SetPageTokenKey(keys->LookupHash("steward.page_token", "v1"));
   auth::RateLimiter limiter(config.rate_limit_per_second,
                             config.rate_limit_burst);
+  auth::RateLimiter peer_limiter(
+      config.peer_rate_limit_per_second, config.peer_rate_limit_burst,
+      "rate limit: too many refused calls (no or bad token, or not allowed) "
+      "from this address; slow down");
   db::MysqlAuditSink audit_sink(**pool);
-  auth::CallGate gate(**verifier, limiter, audit_sink, metrics.registry());
+  auth::CallGate gate(**verifier, limiter, peer_limiter, audit_sink,
+                      metrics.registry());
   audit::AuditGrpcService audit_api(gate, **pool);
 
   ServiceContext context{config, **pool, metrics.registry(), gate, *keys};

@@ -94,6 +94,12 @@ ServiceUnderTest StartService(const TestEnv& env, const std::string& service,
       absl::StrCat("--grpc_listen=127.0.0.1:", s.grpc_port),
       absl::StrCat("--metrics_listen=127.0.0.1:", s.metrics_port),
       "--health_interval=200ms",
+      // Every test calls from 127.0.0.1 and many refuse calls on purpose
+      // (the role matrix makes hundreds): the per-address bucket of refused
+      // calls must not mix tests up. A test may set its own after these
+      // (the last occurrence of a flag wins).
+      "--peer_rate_limit_per_second=100000",
+      "--peer_rate_limit_burst=100000",
   };
   argv.insert(argv.end(), extra_flags.begin(), extra_flags.end());
   const std::string log = absl::StrCat(

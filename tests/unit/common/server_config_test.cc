@@ -61,6 +61,29 @@ TEST(ServerConfigTest, ThreadsFollowTheWaitersAndExplicitValuesStand) {
   EXPECT_EQ(set->max_threads, 9);
 }
 
+TEST(ServerConfigTest, PeerRateLimitIsSetAndChecked) {
+  auto plain = Load({});
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  EXPECT_EQ(plain->peer_rate_limit_per_second, 20);
+  EXPECT_EQ(plain->peer_rate_limit_burst, 200);
+  // The last occurrence of a flag wins (the test harness relies on it).
+  auto set =
+      Load({"--peer_rate_limit_per_second=100000", "--peer_rate_limit_burst=7",
+            "--peer_rate_limit_per_second=0.5"});
+  ASSERT_TRUE(set.ok()) << set.status();
+  EXPECT_EQ(set->peer_rate_limit_per_second, 0.5);
+  EXPECT_EQ(set->peer_rate_limit_burst, 7);
+  for (const char* bad :
+       {"--peer_rate_limit_per_second=0", "--peer_rate_limit_burst=0"}) {
+    auto refused = Load({bad});
+    EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument)
+        << bad;
+    EXPECT_NE(refused.status().message().find("STEWARD_PEER_RATE_LIMIT"),
+              std::string::npos)
+        << refused.status();
+  }
+}
+
 TEST(ServerConfigTest, PasswordComesFromAFile) {
   const std::string path = ::testing::TempDir() + "steward-password";
   std::ofstream(path) << "s3cret\n";
