@@ -90,6 +90,9 @@ ABSL_FLAG(int, peer_rate_limit_burst, 200,
 ABSL_FLAG(std::string, log_level, "info", "debug, info, warning or error");
 ABSL_FLAG(bool, allow_non_durable_db, false,
           "Start although innodb_flush_log_at_trx_commit != 1 (development)");
+ABSL_FLAG(bool, reflection, false,
+          "Serve gRPC server reflection (lists the whole API to any caller, "
+          "without a token): development only");
 ABSL_FLAG(bool, migrate_only, false,
           "Apply the schema migrations, then exit 0 without serving");
 
@@ -107,6 +110,7 @@ constexpr const char* kFlagNames[] = {
     "max_concurrent_streams", "max_connection_age", "max_connection_age_grace",
     "max_connection_idle", "keepalive_time", "keepalive_timeout",
     "min_client_ping_interval", "max_metadata_bytes", "tls_cert_file",
+    "reflection",
     "tls_key_file", "tls_client_ca_file", "jwt_keys_file", "jwt_issuer",
     "jwt_audience", "jwt_leeway", "data_keys_file", "rate_limit_per_second",
     "peer_rate_limit_per_second", "peer_rate_limit_burst",
@@ -238,6 +242,7 @@ absl::StatusOr<ServerConfig> LoadServerConfig(const ServiceDefaults& defaults,
       absl::GetFlag(FLAGS_peer_rate_limit_per_second);
   config.peer_rate_limit_burst = absl::GetFlag(FLAGS_peer_rate_limit_burst);
   config.migrate_only = absl::GetFlag(FLAGS_migrate_only);
+  config.reflection = absl::GetFlag(FLAGS_reflection);
   config.allow_non_durable_db = absl::GetFlag(FLAGS_allow_non_durable_db);
 
   const std::string password_file = absl::GetFlag(FLAGS_db_password_file);

@@ -82,6 +82,10 @@ struct ServerConfig {
   // Start even when the database does not flush its log at every commit
   // (development only: acknowledged writes can be lost in a crash).
   bool allow_non_durable_db = false;
+  // Serve grpc.reflection (the whole API's descriptors, to callers without
+  // a token, like health). Off unless asked for: development tools such as
+  // grpcurl use it; a deployed service has no need to describe itself.
+  bool reflection = false;
   // Apply the migrations and exit 0 without serving (one migration step per
   // rollout, e.g. an init container or a Job).
   bool migrate_only = false;

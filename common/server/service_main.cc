@@ -3,6 +3,8 @@
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/impl/server_builder_option.h>
+#include <grpcpp/impl/server_builder_plugin.h>
 #include <grpcpp/resource_quota.h>
 #include <grpcpp/security/server_credentials.h>
 #include <openssl/bio.h>
@@ -197,6 +199,21 @@ void ApplyHttp2Limits(const ServerConfig& config,
   // dropped, instead of holding a slot for gRPC's default 120 s.
   builder.AddChannelArgument(GRPC_ARG_SERVER_HANDSHAKE_TIMEOUT_MS, 10 * 1000);
 }
+
+// Takes server reflection off a builder. Linking gRPC's reflection library
+// registers its plugin for every server (a static initializer), so leaving
+// it out means removing the plugin, not merely not adding it.
+class WithoutReflection final : public grpc::ServerBuilderOption {
+ public:
+  void UpdateArguments(grpc::ChannelArguments*) override {}
+  void UpdatePlugins(std::vector<std::unique_ptr<grpc::ServerBuilderPlugin>>*
+                         plugins) override {
+    std::erase_if(*plugins, [](const auto& plugin) {
+      return dynamic_cast<grpc::reflection::ProtoServerReflectionPlugin*>(
+                 plugin.get()) != nullptr;
+    });
+  }
+};
 
 // Keeps the health status in step with the database: NOT_SERVING while it
 // cannot be pinged, SERVING again once it can, without a restart.
@@ -419,6 +436,11 @@ int ServiceMain(const ServiceDefinition& definition, int argc, char** argv) {
   builder.SetSyncServerOption(
       grpc::ServerBuilder::SyncServerOption::CQ_TIMEOUT_MSEC, 200);
   ApplyHttp2Limits(config, builder);
+  // Reflection answers without a token (gRPC serves it outside the gate),
+  // so it is there only when asked for (--reflection, development).
+  if (!config.reflection) {
+    builder.SetOption(std::make_unique<WithoutReflection>());
+  }
   for (grpc::Service* handler : (*bundle)->handlers()) {
     builder.RegisterService(handler);
   }

@@ -1,7 +1,9 @@
-// What the gate answers before any handler runs, end to end against the
-// steward-tickets binary: rate-limited calls carry a usable
+// What the gate and the server answer before any handler runs, end to end
+// against the steward-tickets binary: rate-limited calls carry a usable
 // google.rpc.RetryInfo (per principal, and per peer address once its
-// refused calls used up their bucket).
+// refused calls used up their bucket), and server reflection is served only
+// with --reflection.
+#include <grpcpp/generic/generic_stub.h>
 #include <gtest/gtest.h>
 
 #include <optional>
@@ -27,6 +29,54 @@ grpc::Status GetTicket(TicketService::Stub& stub) {
   request.set_name("communities/harbour-view/tickets/987654321987");
   tickets::v1::Ticket ticket;
   return stub.GetTicket(&context, request, &ticket);
+}
+
+// Opens grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo and
+// asks it to list the services. The request is hand-encoded (field 7,
+// list_services = "*"): Debian ships the plugin but not the proto. Returns
+// the call's status; `reply` gets the first response's bytes.
+grpc::Status ListServicesByReflection(const std::string& target,
+                                      std::string* reply) {
+  grpc::GenericStub stub(
+      grpc::CreateChannel(target, grpc::InsecureChannelCredentials()));
+  grpc::CompletionQueue cq;
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+  auto call = stub.PrepareCall(
+      &context,
+      "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", &cq);
+  void* tag = nullptr;
+  bool ok = false;
+  // One operation at a time, each awaited: tags need not be told apart.
+  auto await = [&] {
+    EXPECT_TRUE(cq.Next(&tag, &ok));
+    return ok;
+  };
+  call->StartCall(&cq);
+  await();
+  const std::string request("\x3a\x01*", 3);
+  grpc::Slice slice(request);
+  grpc::ByteBuffer out(&slice, 1);
+  call->Write(out, &cq);
+  await();
+  call->WritesDone(&cq);
+  await();
+  grpc::ByteBuffer in;
+  call->Read(&in, &cq);
+  if (await()) {
+    std::vector<grpc::Slice> slices;
+    (void)in.Dump(&slices);
+    for (const grpc::Slice& s : slices) {
+      reply->append(reinterpret_cast<const char*>(s.begin()), s.size());
+    }
+  }
+  grpc::Status status;
+  call->Finish(&status, &cq);
+  await();
+  cq.Shutdown();
+  while (cq.Next(&tag, &ok)) {
+  }
+  return status;
 }
 
 class GateLimitsTest : public ::testing::Test {
@@ -92,6 +142,21 @@ TEST_F(GateLimitsTest, AnAddressWhoseCallsKeepBeingRefusedIsCutOff) {
   EXPECT_TRUE(absl::StrContains(
       HttpGet(s.metrics_port, "/metrics"),
       "steward_auth_decisions_total{decision=\"peer_rate_limited\"} 1"));
+}
+
+TEST_F(GateLimitsTest, ReflectionIsOffUnlessAskedFor) {
+  ServiceUnderTest off = StartServing({});
+  std::string reply;
+  EXPECT_EQ(ListServicesByReflection(off.target(), &reply).error_code(),
+            grpc::StatusCode::UNIMPLEMENTED);
+  EXPECT_EQ(reply, "");
+
+  ServiceUnderTest on = StartServing({"--reflection"});
+  const grpc::Status status = ListServicesByReflection(on.target(), &reply);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  EXPECT_TRUE(absl::StrContains(reply, "steward.tickets.v1.TicketService"))
+      << reply;
+  EXPECT_TRUE(absl::StrContains(reply, "steward.common.v1.AuditService"));
 }
 
 }  // namespace

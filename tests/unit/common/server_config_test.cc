@@ -180,5 +180,19 @@ TEST(ServerConfigTest, DescribesEverySetting) {
   EXPECT_NE(text.find("--shutdown_grace"), std::string::npos);
 }
 
+TEST(ServerConfigTest, ReflectionIsOffUnlessAskedFor) {
+  auto plain = Load({});
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  EXPECT_FALSE(plain->reflection);
+  ::setenv("STEWARD_REFLECTION", "true", 1);
+  auto from_env = Load({});
+  ::unsetenv("STEWARD_REFLECTION");
+  ASSERT_TRUE(from_env.ok()) << from_env.status();
+  EXPECT_TRUE(from_env->reflection);
+  auto flag = Load({"--reflection"});
+  ASSERT_TRUE(flag.ok()) << flag.status();
+  EXPECT_TRUE(flag->reflection);
+}
+
 }  // namespace
 }  // namespace steward::server
