@@ -25,6 +25,11 @@ ABSL_FLAG(std::string, db_password, "",
           "Database password (prefer STEWARD_DB_PASSWORD or db_password_file)");
 ABSL_FLAG(std::string, db_password_file, "",
           "File holding the database password (e.g. a mounted Secret)");
+ABSL_FLAG(std::string, db_migration_user, "",
+          "Database user the schema migrations run as (DDL rights on the "
+          "schema); empty: --db_user");
+ABSL_FLAG(std::string, db_migration_password_file, "",
+          "File holding --db_migration_user's password (a mounted Secret)");
 ABSL_FLAG(int, db_pool_size, 8, "Database connections at most");
 ABSL_FLAG(absl::Duration, db_acquire_timeout, absl::Milliseconds(500),
           "Wait for a free connection before RESOURCE_EXHAUSTED");
@@ -102,7 +107,8 @@ namespace {
 constexpr const char* kFlagNames[] = {
     "grpc_listen",      "metrics_listen",     "db_host",
     "db_port",          "db_name",            "db_user",
-    "db_password",      "db_password_file",   "db_pool_size",
+    "db_password",      "db_password_file",   "db_migration_user",
+    "db_migration_password_file", "db_pool_size",
     "db_acquire_timeout", "db_max_waiters", "db_connect_timeout", "db_io_timeout",
     "db_migration_timeout",
     "migrations_dir",   "max_threads",        "health_interval",
@@ -142,6 +148,20 @@ absl::Status CheckHostPort(absl::string_view flag, const std::string& value) {
         "\""));
   }
   return absl::OkStatus();
+}
+
+// The content of a one-line secret file (a password), trailing whitespace
+// dropped; the error names the setting and the path, never the content.
+absl::StatusOr<std::string> ReadSecretFile(absl::string_view flag,
+                                           const std::string& path) {
+  std::ifstream in(path);
+  if (!in) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--", flag, " (", EnvName(flag), "): cannot read ", path));
+  }
+  std::stringstream content;
+  content << in.rdbuf();
+  return std::string(absl::StripTrailingAsciiWhitespace(content.str()));
 }
 
 absl::Status Positive(absl::string_view flag, int64_t value) {
@@ -247,15 +267,23 @@ absl::StatusOr<ServerConfig> LoadServerConfig(const ServiceDefaults& defaults,
 
   const std::string password_file = absl::GetFlag(FLAGS_db_password_file);
   if (!password_file.empty()) {
-    std::ifstream in(password_file);
-    if (!in) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "--db_password_file (STEWARD_DB_PASSWORD_FILE): cannot read ",
-          password_file));
+    auto password = ReadSecretFile("db_password_file", password_file);
+    if (!password.ok()) return password.status();
+    config.db.password = *std::move(password);
+  }
+  config.db_migration_user = absl::GetFlag(FLAGS_db_migration_user);
+  const std::string migration_password_file =
+      absl::GetFlag(FLAGS_db_migration_password_file);
+  if (!migration_password_file.empty()) {
+    if (config.db_migration_user.empty()) {
+      return absl::InvalidArgumentError(
+          "--db_migration_password_file (STEWARD_DB_MIGRATION_PASSWORD_FILE) "
+          "needs --db_migration_user (STEWARD_DB_MIGRATION_USER)");
     }
-    std::stringstream content;
-    content << in.rdbuf();
-    config.db.password = std::string(absl::StripTrailingAsciiWhitespace(content.str()));
+    auto password =
+        ReadSecretFile("db_migration_password_file", migration_password_file);
+    if (!password.ok()) return password.status();
+    config.db_migration_password = *std::move(password);
   }
 
   for (absl::Status s :

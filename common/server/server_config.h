@@ -25,6 +25,11 @@ struct ServerConfig {
   std::string grpc_listen;     // host:port
   std::string metrics_listen;  // host:port
   db::DbConfig db;
+  // The credential schema migrations run as: a user with DDL rights on the
+  // schema, while db.user (the runtime user) holds only data rights. Empty:
+  // migrations run as db.user (which then needs them itself).
+  std::string db_migration_user;
+  std::string db_migration_password;
   std::string migrations_dir;
   // gRPC threads at most (handlers and pollers); 0 in the flag means
   // 2 × db.pool_size + 2: every connection busy, as many requests waiting

@@ -12,6 +12,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <prometheus/gauge.h>
+#include <prometheus/registry.h>
 #include <pthread.h>
 #include <signal.h>
 
@@ -274,6 +275,33 @@ class HealthMonitor {
   std::thread thread_;
 };
 
+// Applies the migrations as the migration user when one is configured (on a
+// connection of its own, closed afterwards: the runtime pool never holds
+// DDL rights), otherwise as the pool's user.
+absl::StatusOr<db::MigrationReport> Migrate(
+    const ServerConfig& config, db::ConnectionPool& pool,
+    const std::vector<db::MigrationFile>& files) {
+  if (config.db_migration_user.empty()) {
+    return db::ApplyMigrations(pool, files);
+  }
+  db::DbConfig migration = config.db;
+  migration.user = config.db_migration_user;
+  migration.password = config.db_migration_password;
+  migration.pool_size = 1;
+  // Its connections are not the service's: kept off the exported metrics.
+  prometheus::Registry unexported;
+  db::DbMetrics metrics(unexported);
+  auto migration_pool = db::ConnectionPool::Create(migration, &metrics);
+  if (!migration_pool.ok()) {
+    return absl::Status(
+        migration_pool.status().code(),
+        absl::StrCat("--db_migration_user (STEWARD_DB_MIGRATION_USER) ",
+                     config.db_migration_user, ": ",
+                     migration_pool.status().message()));
+  }
+  return db::ApplyMigrations(**migration_pool, files);
+}
+
 }  // namespace
 
 int ServiceMain(const ServiceDefinition& definition, int argc, char** argv) {
@@ -340,7 +368,7 @@ int ServiceMain(const ServiceDefinition& definition, int argc, char** argv) {
     log::Warning("database not durable; allowed by --allow_non_durable_db",
                  {{"error", std::string(durable.message())}});
   }
-  auto report = db::ApplyMigrations(**pool, *migrations);
+  auto report = Migrate(config, **pool, *migrations);
   if (!report.ok()) {
     log::Error("migrations refused; not starting",
                {{"error", std::string(report.status().message())}});

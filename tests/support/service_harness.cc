@@ -89,6 +89,11 @@ ServiceUnderTest StartService(const TestEnv& env, const std::string& service,
       absl::StrCat("--db_port=", db_port),
       absl::StrCat("--db_password_file=", env.secrets_dir, "/", service,
                    ".password"),
+      // As scripts/lib.sh's service_args: the runtime user may not change
+      // the schema; migrations run as the service's migration user.
+      absl::StrCat("--db_migration_user=steward_", service, "_migrate"),
+      absl::StrCat("--db_migration_password_file=", env.secrets_dir, "/",
+                   service, "-migrate.password"),
       absl::StrCat("--jwt_keys_file=", env.secrets_dir, "/jwt-public.pem"),
       absl::StrCat("--data_keys_file=", env.secrets_dir, "/data-keys"),
       absl::StrCat("--grpc_listen=127.0.0.1:", s.grpc_port),

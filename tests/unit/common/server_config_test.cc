@@ -96,6 +96,31 @@ TEST(ServerConfigTest, PasswordComesFromAFile) {
             std::string::npos);
 }
 
+TEST(ServerConfigTest, MigrationCredentialIsOptionalAndFromAFile) {
+  auto plain = Load({});
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  EXPECT_EQ(plain->db_migration_user, "");  // migrations run as db_user
+  const std::string path = ::testing::TempDir() + "steward-migration-password";
+  std::ofstream(path) << "ddl-s3cret\n";
+  ::setenv("STEWARD_DB_MIGRATION_USER", "steward_tickets_migrate", 1);
+  auto config = Load({"--db_migration_password_file=" + path});
+  ::unsetenv("STEWARD_DB_MIGRATION_USER");
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->db_migration_user, "steward_tickets_migrate");
+  EXPECT_EQ(config->db_migration_password, "ddl-s3cret");
+  EXPECT_EQ(config->db.user, "steward_tickets");
+  EXPECT_EQ(config->db.password, "");
+  auto orphan = Load({"--db_migration_password_file=" + path});
+  EXPECT_EQ(orphan.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(orphan.status().message().find("--db_migration_user"),
+            std::string::npos);
+  auto missing = Load({"--db_migration_user=m",
+                       "--db_migration_password_file=/nonexistent/file"});
+  EXPECT_NE(
+      missing.status().message().find("STEWARD_DB_MIGRATION_PASSWORD_FILE"),
+      std::string::npos);
+}
+
 TEST(ServerConfigTest, BadEnvironmentValueNamesTheVariable) {
   ::setenv("STEWARD_DB_PORT", "not-a-number", 1);
   auto config = Load({});
