@@ -6,12 +6,24 @@
 // claims document (PrincipalFromClaims) — both directly and as the decoded
 // payload segment of a token-shaped input. The fuzzer cannot sign, so any
 // token Verify accepts is a forgery: the one invariant that matters most.
+//
+// The same input is also a call's metadata for BearerTokenOf: split at NUL
+// bytes, the first part is an `authorization` value (left out when empty,
+// so a call may have none); every further part names its key by its first
+// byte (% 3: authorization, authorization-bin, x-request-id) and carries
+// the rest as the value. BearerTokenOf answers UNAUTHENTICATED for no or
+// repeated authorization entries and otherwise exactly what ParseBearer
+// answers for the one value; other keys change nothing.
+#include <grpcpp/server_context.h>
+#include <grpcpp/test/server_context_test_spouse.h>
+
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -23,6 +35,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "common/auth/call_gate.h"
 #include "common/auth/principal.h"
 #include "common/auth/token_minter.h"
 #include "common/auth/token_verifier.h"
@@ -119,6 +132,51 @@ void CheckBearer(absl::string_view header_value,
   tokens->push_back(*token);
 }
 
+// BearerTokenOf over the metadata `input` describes (see the top).
+void CheckMetadata(absl::string_view input, std::vector<std::string>* tokens) {
+  std::vector<std::pair<std::string, std::string>> entries;
+  std::vector<absl::string_view> parts =
+      absl::StrSplit(input, absl::ByChar('\0'));
+  if (!parts[0].empty()) {
+    entries.emplace_back("authorization", std::string(parts[0]));
+  }
+  static constexpr const char* kKeys[] = {"authorization", "authorization-bin",
+                                          "x-request-id"};
+  for (size_t i = 1; i < parts.size(); ++i) {
+    const absl::string_view part = parts[i];
+    const char* key = part.empty()
+                          ? kKeys[0]
+                          : kKeys[static_cast<unsigned char>(part[0]) % 3];
+    entries.emplace_back(key,
+                         std::string(part.empty() ? part : part.substr(1)));
+  }
+  grpc::ServerContext context;
+  grpc::testing::ServerContextTestSpouse spouse(&context);
+  std::vector<absl::string_view> authorization;
+  for (const auto& [key, value] : entries) {
+    spouse.AddClientMetadata(key, value);
+    if (key == "authorization") authorization.push_back(value);
+  }
+  absl::StatusOr<std::string> token = auth::BearerTokenOf(context);
+  if (authorization.size() != 1) {
+    FUZZ_CHECK(!token.ok(), "a token from no or repeated authorization");
+    FUZZ_CHECK(absl::IsUnauthenticated(token.status()),
+               token.status().ToString());
+    return;
+  }
+  absl::StatusOr<absl::string_view> parsed =
+      auth::ParseBearer(authorization.front());
+  FUZZ_CHECK(token.ok() == parsed.ok(),
+             "BearerTokenOf and ParseBearer disagree on the one value");
+  if (!token.ok()) {
+    FUZZ_CHECK(token.status() == parsed.status(), token.status().ToString());
+    return;
+  }
+  FUZZ_CHECK(*token == *parsed, "BearerTokenOf changed the token");
+  FUZZ_CHECK(!token->empty() && token->size() <= kMaxTokenBytes);
+  tokens->push_back(*std::move(token));
+}
+
 void CheckClaims(absl::string_view claims_json) {
   absl::StatusOr<Principal> who = auth::PrincipalFromClaims(claims_json);
   if (!who.ok()) {
@@ -179,6 +237,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::vector<absl::string_view> tokens = {input};
   fuzz::CheckBearer(input, &tokens);
   for (absl::string_view token : tokens) fuzz::CheckToken(token);
+  std::vector<std::string> from_metadata;
+  fuzz::CheckMetadata(input, &from_metadata);
+  // Only new tokens: a one-part input's was checked above already.
+  for (const std::string& token : from_metadata) {
+    if (input.find('\0') != absl::string_view::npos) fuzz::CheckToken(token);
+  }
   fuzz::CheckClaims(input);
   return 0;
 }

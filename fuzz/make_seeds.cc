@@ -72,6 +72,20 @@ void BearerSeeds(const fs::path& dir) {
   Write(dir, "header_spaced_upper", "BEARER \t " + Mint(staff, ec) + "  \r\n");
   Write(dir, "token_system_rs256_kid", Mint(system, rsa));
   Write(dir, "header_basic", "Basic dXNlcjpwYXNzd29yZA==");
+  // Metadata for BearerTokenOf: NUL-separated entries, the first an
+  // authorization value (none when empty), the others keyed by their first
+  // byte (0 authorization, 1 authorization-bin, 2 x-request-id).
+  const std::string token = Mint(staff, rsa);
+  Write(dir, "meta_repeated_authorization",
+        absl::StrCat("Bearer ", token, std::string("\0\0", 2), "Bearer ",
+                     token));
+  Write(dir, "meta_other_keys",
+        absl::StrCat("Bearer ", token, std::string("\0\1", 2), "Bearer x",
+                     std::string("\0\2", 2), "r-17"));
+  Write(dir, "meta_missing_authorization",
+        absl::StrCat(std::string("\0\2", 2), "r-17", std::string("\0\1", 2),
+                     "Bearer ", token));
+  Write(dir, "meta_empty_value", std::string("\0\0", 2));
   Write(dir, "header_empty_token", "Bearer     ");
 
   const std::string claims =

@@ -89,24 +89,37 @@ mariadb_stop() {
 }
 
 # mariadb_bootstrap SECRETS_DIR — creates, if missing, each service's schema
-# and its own user granted only that schema (passwords generated once into
-# SECRETS_DIR/<service>.password), plus an admin user for tests. Idempotent.
+# and two users granted only that schema: steward_<service>, the runtime user,
+# with SELECT, INSERT, UPDATE and DELETE (so it cannot TRUNCATE or DROP the
+# append-only audit_log, nor drop its triggers), and steward_<service>_migrate
+# with every right on the schema, which the migrations run as. Passwords are
+# generated once into SECRETS_DIR/<service>.password and
+# <service>-migrate.password; plus an admin user for tests. Idempotent, and
+# narrows a runtime user an older bootstrap granted everything.
 mariadb_bootstrap() {
   local secrets="$1"
   mkdir -p "$secrets"
   chmod 700 "$secrets"
   local sql="DELETE FROM mysql.global_priv WHERE User = ''; FLUSH PRIVILEGES;"
-  local svc pw
-  for svc in "${STEWARD_SERVICES[@]}" admin; do
-    [ -s "$secrets/$svc.password" ] || head -c 18 /dev/urandom | base64 | tr -d '/+=' >"$secrets/$svc.password"
-    chmod 600 "$secrets/$svc.password"
+  local svc pw mpw key
+  for svc in "${STEWARD_SERVICES[@]}"; do
+    for key in "$svc" "$svc-migrate"; do
+      [ -s "$secrets/$key.password" ] || head -c 18 /dev/urandom | base64 | tr -d '/+=' >"$secrets/$key.password"
+      chmod 600 "$secrets/$key.password"
+    done
   done
+  [ -s "$secrets/admin.password" ] || head -c 18 /dev/urandom | base64 | tr -d '/+=' >"$secrets/admin.password"
+  chmod 600 "$secrets/admin.password"
   for svc in "${STEWARD_SERVICES[@]}"; do
     pw="$(cat "$secrets/$svc.password")"
+    mpw="$(cat "$secrets/$svc-migrate.password")"
     sql+="CREATE DATABASE IF NOT EXISTS steward_$svc CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;"
     for host in 127.0.0.1 localhost '%'; do
       sql+="CREATE USER IF NOT EXISTS 'steward_$svc'@'$host' IDENTIFIED BY '$pw';"
-      sql+="GRANT ALL PRIVILEGES ON steward_$svc.* TO 'steward_$svc'@'$host';"
+      sql+="REVOKE ALL PRIVILEGES, GRANT OPTION FROM 'steward_$svc'@'$host';"
+      sql+="GRANT SELECT, INSERT, UPDATE, DELETE ON steward_$svc.* TO 'steward_$svc'@'$host';"
+      sql+="CREATE USER IF NOT EXISTS 'steward_${svc}_migrate'@'$host' IDENTIFIED BY '$mpw';"
+      sql+="GRANT ALL PRIVILEGES ON steward_$svc.* TO 'steward_${svc}_migrate'@'$host';"
     done
   done
   pw="$(cat "$secrets/admin.password")"
@@ -116,12 +129,14 @@ mariadb_bootstrap() {
 }
 
 # service_args SERVICE DB_PORT SECRETS_DIR — the flags that point a service
-# binary at the local database and the development secrets
-# (scripts/dev-secrets.sh).
+# binary at the local database (runtime and migration users, see
+# mariadb_bootstrap) and the development secrets (scripts/dev-secrets.sh).
 service_args() {
   local svc="$1" port="$2" secrets="$3"
   printf '%s\n' --db_host=127.0.0.1 --db_port="$port" \
     --db_password_file="$secrets/$svc.password" \
+    --db_migration_user="steward_${svc}_migrate" \
+    --db_migration_password_file="$secrets/$svc-migrate.password" \
     --jwt_keys_file="$secrets/jwt-public.pem" \
     --data_keys_file="$secrets/data-keys" \
     --grpc_listen=127.0.0.1:"${STEWARD_GRPC_PORT[$svc]}" \

@@ -41,7 +41,9 @@ mariadb_bootstrap "$LOCAL/secrets"
 
 for svc in "${STEWARD_SERVICES[@]}"; do
   mapfile -t args < <(service_args "$svc" "$DB_PORT" "$LOCAL/secrets")
-  "$BUILD_DIR/services/$svc/steward-$svc" "${args[@]}" \
+  # Reflection (off by default: it describes the API to callers without a
+  # token) for development tools such as grpcurl (README).
+  "$BUILD_DIR/services/$svc/steward-$svc" "${args[@]}" --reflection \
     >>"$LOCAL/logs/$svc.log" 2>&1 &
   SERVICE_PIDS+=($!)
 done

@@ -170,11 +170,28 @@ function migrateProblems(d) {
   if (m.image !== main.image) p.push(`migrate: image ${m.image}, expected the main container's ${main.image}`);
   if (!isDeepStrictEqual(m.command, main.command)) p.push("migrate: command differs from the main container's");
   const same = (field) => isDeepStrictEqual(m[field] ?? [], main[field] ?? []);
+  // The migration credential (DDL rights) belongs to the init container
+  // only: the env naming it and the mount of its Secret are the one
+  // difference allowed, and required.
+  const MIGRATION_DIR = "/var/run/secrets/steward/db-migration";
+  const migrationEnv = (e) => e.name.startsWith("STEWARD_DB_MIGRATION_");
   const mainEnv = (main.env ?? []).filter((e) => e.name !== "STEWARD_MIGRATE_ONLY");
-  const initEnv = (m.env ?? []).filter((e) => e.name !== "STEWARD_MIGRATE_ONLY");
+  const initEnv = (m.env ?? []).filter((e) => e.name !== "STEWARD_MIGRATE_ONLY" && !migrationEnv(e));
   if (!same("envFrom")) p.push("migrate: envFrom differs from the main container's");
   if (!isDeepStrictEqual(initEnv, mainEnv)) p.push("migrate: env differs from the main container's");
-  if (!same("volumeMounts")) p.push("migrate: volumeMounts differ from the main container's");
+  const initMounts = (m.volumeMounts ?? []).filter((v) => v.mountPath !== MIGRATION_DIR);
+  if (!isDeepStrictEqual(initMounts, main.volumeMounts ?? [])) p.push("migrate: volumeMounts differ from the main container's");
+  const user = (m.env ?? []).find((e) => e.name === "STEWARD_DB_MIGRATION_USER")?.value;
+  const file = (m.env ?? []).find((e) => e.name === "STEWARD_DB_MIGRATION_PASSWORD_FILE")?.value;
+  const mount = (m.volumeMounts ?? []).find((v) => v.mountPath === MIGRATION_DIR);
+  const vol = mount && (pod.volumes ?? []).find((v) => v.name === mount.name);
+  if (!user?.endsWith("_migrate")) p.push("migrate: STEWARD_DB_MIGRATION_USER is not a <schema>_migrate user");
+  if (file !== `${MIGRATION_DIR}/password`) p.push(`migrate: STEWARD_DB_MIGRATION_PASSWORD_FILE is not ${MIGRATION_DIR}/password`);
+  if (!mount || mount.readOnly !== true) p.push(`migrate: no read-only mount at ${MIGRATION_DIR}`);
+  // (kustomize's secretGenerator appends a content hash in dev.)
+  if (!/-db-migration(-[a-z0-9]+)?$/.test(vol?.secret?.secretName ?? "")) p.push("migrate: the migration mount is not a Secret <name>-db-migration");
+  if ((main.env ?? []).some(migrationEnv)) p.push(`main container ${main.name} is given the migration credential`);
+  if ((main.volumeMounts ?? []).some((v) => v.mountPath === MIGRATION_DIR)) p.push(`main container ${main.name} mounts the migration Secret`);
   if (!isDeepStrictEqual(m.securityContext, main.securityContext)) p.push("migrate: securityContext differs from the main container's");
   for (const probe of ["startupProbe", "readinessProbe", "livenessProbe"]) {
     if (m[probe]) p.push(`migrate: has a ${probe} (init containers run to completion)`);

@@ -1,6 +1,8 @@
 #include "common/audit/audit_grpc_service.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/auth/principal.h"
 #include "common/db/audit_trail.h"
 #include "common/rpc/errors.h"
 #include "common/rpc/grpc_status.h"
@@ -50,6 +52,31 @@ absl::StatusOr<db::AuditQuery> QueryFrom(
   return query;
 }
 
+// Limits `query` to the rows of the caller's communities: a claim of "*"
+// reads the whole trail (company-wide resources such as the holiday table
+// included); any other caller reads rows whose resource lies in one of its
+// communities. A resource filter outside them is PERMISSION_DENIED, as
+// everywhere else, rather than an empty page.
+absl::Status ScopeToCaller(const auth::Principal& caller,
+                           const common::v1::ListAuditRecordsRequest& request,
+                           db::AuditQuery& query) {
+  query.all_communities = caller.AllCommunities();
+  if (query.all_communities) return absl::OkStatus();
+  for (const std::string& community : caller.communities) {
+    // Anything else names no resource (and could not be listed safely).
+    if (rpc::IsValidCommunityId(community)) {
+      query.communities.push_back(community);
+    }
+  }
+  if (request.resource().empty()) return absl::OkStatus();
+  const std::vector<absl::string_view> segments =
+      absl::StrSplit(request.resource(), absl::MaxSplits('/', 2));
+  if (segments.size() >= 2 && segments[0] == "communities") {
+    return auth::CheckCommunity(caller, segments[1]);
+  }
+  return auth::CheckAllCommunities(caller);
+}
+
 }  // namespace
 
 AuditGrpcService::AuditGrpcService(auth::CallGate& gate,
@@ -70,6 +97,10 @@ grpc::Status AuditGrpcService::ListAuditRecords(
         auto cursor = rpc::DecodePageToken(request->page_token(), query_key);
         if (!cursor.ok()) return rpc::ToGrpcStatus(cursor.status());
         query->before_id = cursor->after_id;
+        if (absl::Status scoped = ScopeToCaller(caller, *request, *query);
+            !scoped.ok()) {
+          return rpc::ToGrpcStatus(scoped);
+        }
         auto rows = db::ListAuditRows(list_, *query);
         if (!rows.ok()) return rpc::ToGrpcStatus(rows.status());
         const bool more = static_cast<int>(rows->size()) > query->limit;

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/auth/access_table.h"
@@ -35,10 +36,28 @@ absl::StatusOr<std::string> BearerTokenOf(const grpc::ServerContext& context) {
   return std::string(*token);
 }
 
+std::string PeerAddressOf(absl::string_view peer) {
+  // gRPC names peers "ipv4:10.0.0.7:53124" and "ipv6:[fd00::7]:53124" (the
+  // brackets URI-escaped by some versions); the port changes with every
+  // connection, so only the address identifies.
+  const size_t colon = peer.rfind(':');
+  if (colon == absl::string_view::npos) return std::string(peer);
+  const absl::string_view address = peer.substr(0, colon);
+  if ((absl::StartsWith(peer, "ipv4:") && colon > 5) ||
+      (absl::StartsWith(peer, "ipv6:") &&
+       (absl::EndsWith(address, "]") ||
+        absl::EndsWithIgnoreCase(address, "%5D")))) {
+    return std::string(address);
+  }
+  return std::string(peer);
+}
+
 CallGate::CallGate(const TokenVerifier& verifier, RateLimiter& limiter,
-                   db::AuditSink& audit, prometheus::Registry& registry)
+                   RateLimiter& peer_limiter, db::AuditSink& audit,
+                   prometheus::Registry& registry)
     : verifier_(verifier),
       limiter_(limiter),
+      peer_limiter_(peer_limiter),
       audit_(audit),
       decisions_(prometheus::BuildCounter()
                      .Name("steward_auth_decisions_total")
@@ -48,6 +67,7 @@ CallGate::CallGate(const TokenVerifier& verifier, RateLimiter& limiter,
       unauthenticated_(decisions_.Add({{"decision", "unauthenticated"}})),
       denied_(decisions_.Add({{"decision", "permission_denied"}})),
       limited_(decisions_.Add({{"decision", "rate_limited"}})),
+      peer_limited_(decisions_.Add({{"decision", "peer_rate_limited"}})),
       audit_failures_(prometheus::BuildCounter()
                           .Name("steward_audit_write_failures_total")
                           .Help("Audit rows that could not be written")
@@ -66,7 +86,8 @@ grpc::Status CallGate::Run(grpc::ServerContext* context,
                            const CallTarget& target, const Body& body) {
   // The database layer honours the caller's deadline from here on (see
   // db/call_deadline.h); the sync server runs the whole call on this thread.
-  db::ScopedCallDeadline call_deadline(db::FromGrpcDeadline(context->deadline()));
+  db::ScopedCallDeadline call_deadline(
+      db::FromGrpcDeadline(context->deadline()));
   const std::string full_method = absl::StrCat(service, "/", method);
   const MethodRule* rule = FindRule(full_method);
   if (rule == nullptr) {
@@ -75,24 +96,45 @@ grpc::Status CallGate::Run(grpc::ServerContext* context,
   }
   const bool audited = rule == nullptr || rule->access == Access::kWrite;
 
-  absl::StatusOr<Principal> who = Authenticate(*context);
-  absl::Status decision =
-      who.ok() ? Authorize(*who, rule, full_method) : who.status();
-  if (decision.ok()) decision = limiter_.Admit(who->id(), absl::Now());
-  (decision.ok()                                             ? allowed_
-   : decision.code() == absl::StatusCode::kUnauthenticated   ? unauthenticated_
-   : decision.code() == absl::StatusCode::kResourceExhausted ? limited_
-                                                             : denied_)
+  // Refused calls are the cheap ones to send (any string is a bad token)
+  // and would each cost a signature check and an audit row: a peer whose
+  // refusals used up its bucket is turned away before any token work, but
+  // its admitted calls never draw on that bucket, so callers sharing an
+  // address with it (a proxy, a NAT) lose nothing while they behave.
+  const absl::Time now = absl::Now();
+  const std::string peer = PeerAddressOf(context->peer());
+  absl::StatusOr<Principal> who =
+      absl::UnauthenticatedError("token not examined");
+  absl::Status decision = peer_limiter_.Check(peer, now);
+  const bool peer_limited = !decision.ok();
+  if (!peer_limited) {
+    who = Authenticate(*context);
+    // A verified caller's calls all count against its own bucket, refused
+    // ones too.
+    decision = who.ok() ? limiter_.Admit(who->id(), now) : who.status();
+    if (decision.ok()) decision = Authorize(*who, rule, full_method);
+    if (decision.code() == absl::StatusCode::kUnauthenticated ||
+        decision.code() == absl::StatusCode::kPermissionDenied) {
+      (void)peer_limiter_.Admit(peer, now);
+    }
+  }
+  const bool limited = decision.code() == absl::StatusCode::kResourceExhausted;
+  (decision.ok()                                           ? allowed_
+   : peer_limited                                          ? peer_limited_
+   : limited                                               ? limited_
+   : decision.code() == absl::StatusCode::kUnauthenticated ? unauthenticated_
+                                                           : denied_)
       .Increment();
-  if (!audited) {
+  // A rate-limited call writes no audit row (only the counter above):
+  // writing one is the very cost the limit bounds.
+  if (!audited || limited) {
     if (!decision.ok()) return rpc::ToGrpcStatus(decision);
     return body(*who);
   }
 
   db::AuditRow row;
   row.at = absl::Now();
-  // A valid token refused by the table or the rate limit still names its
-  // holder.
+  // A valid token refused by the table still names its holder.
   row.principal = who.ok() ? who->id() : "anonymous";
   row.role = who.ok() ? std::string(RoleName(who->role)) : "";
   row.method = full_method;

@@ -1,6 +1,7 @@
 // The gate every Steward RPC (health aside) passes through, in one place:
-// bearer-token authentication, the access table, the per-caller rate limit
-// and, for state-changing methods, the audit row.
+// the per-peer limit on refused calls, bearer-token authentication, the
+// per-principal rate limit, the access table and, for state-changing
+// methods, the audit row.
 //
 // Handlers wrap their body:
 //   return gate_.Run(context, kService, "CloseTicket",
@@ -39,20 +40,27 @@ struct CallTarget {
 
 class CallGate {
  public:
-  // `verifier`, `limiter` and `audit` outlive the gate; `audit` takes the
-  // rows no transaction carried. Registers steward_auth_decisions_total and
-  // steward_audit_write_failures_total.
+  // `verifier`, the limiters and `audit` outlive the gate; `audit` takes
+  // the rows no transaction carried. `limiter` is keyed by principal and
+  // takes a token for every call of a verified caller; `peer_limiter` is
+  // keyed by peer address (PeerAddressOf) and takes one for every call
+  // refused as UNAUTHENTICATED or PERMISSION_DENIED by the table. Registers
+  // steward_auth_decisions_total and steward_audit_write_failures_total.
   CallGate(const TokenVerifier& verifier, RateLimiter& limiter,
-           db::AuditSink& audit, prometheus::Registry& registry);
+           RateLimiter& peer_limiter, db::AuditSink& audit,
+           prometheus::Registry& registry);
 
   using Body = std::function<grpc::Status(const Principal&)>;
 
   // Admits the caller of `service`/`method` and runs `body`, or answers
-  // UNAUTHENTICATED (no/bad token), PERMISSION_DENIED (the access table)
-  // or RESOURCE_EXHAUSTED (rate limit) without running it. For write
-  // methods exactly one audit row records the call: inside the body's
+  // without running it: RESOURCE_EXHAUSTED with RetryInfo when the peer's
+  // bucket of refusals is empty (checked before the token is looked at) or
+  // the principal's bucket is; UNAUTHENTICATED (no/bad token);
+  // PERMISSION_DENIED (the access table). For write methods that were not
+  // rate-limited exactly one audit row records the call: inside the body's
   // committed transaction when there is one (see db::PendingAudit),
-  // otherwise on its own with the final status.
+  // otherwise on its own with the final status. Rate-limited calls are
+  // only counted (steward_auth_decisions_total), never audited.
   grpc::Status Run(grpc::ServerContext* context, absl::string_view service,
                    absl::string_view method, const CallTarget& target,
                    const Body& body);
@@ -63,18 +71,25 @@ class CallGate {
 
   const TokenVerifier& verifier_;
   RateLimiter& limiter_;
+  RateLimiter& peer_limiter_;
   db::AuditSink& audit_;
   prometheus::Family<prometheus::Counter>& decisions_;
   prometheus::Counter& allowed_;
   prometheus::Counter& unauthenticated_;
   prometheus::Counter& denied_;
   prometheus::Counter& limited_;
+  prometheus::Counter& peer_limited_;
   prometheus::Counter& audit_failures_;
 };
 
 // The bearer token of a call's `authorization` metadata: UNAUTHENTICATED
 // when absent, repeated or malformed.
 absl::StatusOr<std::string> BearerTokenOf(const grpc::ServerContext& context);
+
+// The rate-limit key of a gRPC peer string (ServerContext::peer()): the
+// address without the port ("ipv4:10.0.0.7:53124" -> "ipv4:10.0.0.7",
+// "ipv6:[::1]:53124" -> "ipv6:[::1]"); anything else as it is.
+std::string PeerAddressOf(absl::string_view peer);
 
 }  // namespace steward::auth
 

@@ -6,6 +6,7 @@
 #include <limits>
 #include <memory>
 
+#include "absl/strings/str_join.h"
 #include "common/db/sql_values.h"
 
 namespace steward::db {
@@ -21,6 +22,10 @@ constexpr const char* kListAuditRows =
     "WHERE id < ? AND at >= ? AND at < ? "
     "AND (? = '' OR principal = ?) AND (? = '' OR method = ?) "
     "AND (? = '' OR resource = ?) AND (? = '' OR decision = ?) "
+    // The community is the second segment of "communities/{c}[/...]"; the
+    // caller's communities arrive as one comma-separated list.
+    "AND (? = 1 OR (resource LIKE 'communities/%' AND FIND_IN_SET("
+    "SUBSTRING_INDEX(SUBSTRING_INDEX(resource, '/', 2), '/', -1), ?) > 0)) "
     "ORDER BY id DESC LIMIT ?";
 
 thread_local PendingAudit* current_audit = nullptr;
@@ -95,7 +100,9 @@ absl::StatusOr<std::vector<AuditRow>> ListAuditRows(const Operation& read,
                                                        : "";
     select.setString(10, decision);
     select.setString(11, decision);
-    select.setInt(12, query.limit + 1);
+    select.setInt(12, query.all_communities ? 1 : 0);
+    select.setString(13, absl::StrJoin(query.communities, ","));
+    select.setInt(14, query.limit + 1);
     std::unique_ptr<sql::ResultSet> result(select.executeQuery());
     while (result->next()) {
       AuditRow row;

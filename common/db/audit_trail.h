@@ -91,6 +91,11 @@ struct AuditQuery {
   absl::Time end = absl::InfiniteFuture();
   int64_t before_id = 0;  // 0: from the newest
   int limit = 50;
+  // Whose rows: with all_communities, every row; otherwise only rows whose
+  // resource lies in one of `communities` ("communities/{c}" or a name
+  // below it) — none when it is empty. Ids must not contain ','.
+  bool all_communities = false;
+  std::vector<std::string> communities;
 };
 // Up to limit + 1 rows, so the caller can tell whether another page exists.
 absl::StatusOr<std::vector<AuditRow>> ListAuditRows(const Operation& read,

@@ -33,6 +33,12 @@ constexpr char kCreateHistory[] =
     "  applied_at DATETIME(6) NOT NULL,"
     "  execution_ms INT NOT NULL"
     ") ENGINE=InnoDB";
+// Whether schema_history exists: a runtime user without CREATE may start
+// a service whose migrations are all applied, and MariaDB checks CREATE
+// even for CREATE TABLE IF NOT EXISTS on an existing table.
+constexpr char kHistoryExists[] =
+    "SELECT COUNT(*) FROM information_schema.TABLES "
+    "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'schema_history'";
 constexpr char kSelectHistory[] =
     "SELECT version, file_name, checksum FROM schema_history ORDER BY version";
 constexpr char kInsertHistory[] =
@@ -178,7 +184,13 @@ absl::StatusOr<MigrationReport> ApplyMigrations(
         } unlock{raw};
 
         std::unique_ptr<sql::Statement> statement(raw.createStatement());
-        statement->execute(kCreateHistory);
+        bool history_exists = false;
+        {
+          std::unique_ptr<sql::ResultSet> exists(
+              statement->executeQuery(kHistoryExists));
+          history_exists = exists->next() && exists->getInt(1) > 0;
+        }
+        if (!history_exists) statement->execute(kCreateHistory);
         std::map<int, Applied> applied;
         {
           std::unique_ptr<sql::ResultSet> rows(
@@ -224,9 +236,18 @@ absl::StatusOr<MigrationReport> ApplyMigrations(
                          {{"file", f.file_name},
                           {"mysql_errno", absl::StrCat(e.getErrorCode())},
                           {"detail", e.what()}});
+              // 1142/1044/1143: the user may not change the schema (a
+              // runtime user; migrations need the migration credential).
+              const bool denied = e.getErrorCode() == 1142 ||
+                                  e.getErrorCode() == 1044 ||
+                                  e.getErrorCode() == 1143;
               return absl::FailedPreconditionError(absl::StrCat(
                   "migration ", f.file_name, " failed: mysql error ",
-                  e.getErrorCode(), ": ", e.what()));
+                  e.getErrorCode(), ": ", e.what(),
+                  denied ? " (this database user may not change the schema: "
+                           "set --db_migration_user and "
+                           "--db_migration_password_file)"
+                         : ""));
             }
           }
           std::unique_ptr<sql::PreparedStatement> record(

@@ -40,7 +40,10 @@ struct MigrationReport {
 
 // Applies the pending migrations under a named server lock, so replicas
 // starting together apply each file once. FAILED_PRECONDITION naming the file
-// when an applied one changed, disappeared or a new one is out of order.
+// when an applied one changed, disappeared or a new one is out of order, or
+// when a statement fails (e.g. the pool's user may not run DDL). When every
+// file is applied it only reads: a runtime user holding no more than
+// SELECT, INSERT, UPDATE, DELETE on the schema can verify it.
 absl::StatusOr<MigrationReport> ApplyMigrations(
     ConnectionPool& pool, const std::vector<MigrationFile>& files);
 

@@ -25,6 +25,11 @@ ABSL_FLAG(std::string, db_password, "",
           "Database password (prefer STEWARD_DB_PASSWORD or db_password_file)");
 ABSL_FLAG(std::string, db_password_file, "",
           "File holding the database password (e.g. a mounted Secret)");
+ABSL_FLAG(std::string, db_migration_user, "",
+          "Database user the schema migrations run as (DDL rights on the "
+          "schema); empty: --db_user");
+ABSL_FLAG(std::string, db_migration_password_file, "",
+          "File holding --db_migration_user's password (a mounted Secret)");
 ABSL_FLAG(int, db_pool_size, 8, "Database connections at most");
 ABSL_FLAG(absl::Duration, db_acquire_timeout, absl::Milliseconds(500),
           "Wait for a free connection before RESOURCE_EXHAUSTED");
@@ -81,9 +86,18 @@ ABSL_FLAG(std::string, data_keys_file, "",
 ABSL_FLAG(double, rate_limit_per_second, 50,
           "Sustained calls per second per caller");
 ABSL_FLAG(int, rate_limit_burst, 100, "Burst of calls per caller");
+ABSL_FLAG(double, peer_rate_limit_per_second, 20,
+          "Sustained refused calls (no or bad token, denied by the access "
+          "table) per second per peer address; beyond, every call of the "
+          "address is refused before its token is examined");
+ABSL_FLAG(int, peer_rate_limit_burst, 200,
+          "Burst of refused calls per peer address");
 ABSL_FLAG(std::string, log_level, "info", "debug, info, warning or error");
 ABSL_FLAG(bool, allow_non_durable_db, false,
           "Start although innodb_flush_log_at_trx_commit != 1 (development)");
+ABSL_FLAG(bool, reflection, false,
+          "Serve gRPC server reflection (lists the whole API to any caller, "
+          "without a token): development only");
 ABSL_FLAG(bool, migrate_only, false,
           "Apply the schema migrations, then exit 0 without serving");
 
@@ -93,7 +107,8 @@ namespace {
 constexpr const char* kFlagNames[] = {
     "grpc_listen",      "metrics_listen",     "db_host",
     "db_port",          "db_name",            "db_user",
-    "db_password",      "db_password_file",   "db_pool_size",
+    "db_password",      "db_password_file",   "db_migration_user",
+    "db_migration_password_file", "db_pool_size",
     "db_acquire_timeout", "db_max_waiters", "db_connect_timeout", "db_io_timeout",
     "db_migration_timeout",
     "migrations_dir",   "max_threads",        "health_interval",
@@ -101,8 +116,10 @@ constexpr const char* kFlagNames[] = {
     "max_concurrent_streams", "max_connection_age", "max_connection_age_grace",
     "max_connection_idle", "keepalive_time", "keepalive_timeout",
     "min_client_ping_interval", "max_metadata_bytes", "tls_cert_file",
+    "reflection",
     "tls_key_file", "tls_client_ca_file", "jwt_keys_file", "jwt_issuer",
     "jwt_audience", "jwt_leeway", "data_keys_file", "rate_limit_per_second",
+    "peer_rate_limit_per_second", "peer_rate_limit_burst",
     "rate_limit_burst", "log_level", "allow_non_durable_db", "migrate_only"};
 
 std::string EnvName(absl::string_view flag) {
@@ -131,6 +148,20 @@ absl::Status CheckHostPort(absl::string_view flag, const std::string& value) {
         "\""));
   }
   return absl::OkStatus();
+}
+
+// The content of a one-line secret file (a password), trailing whitespace
+// dropped; the error names the setting and the path, never the content.
+absl::StatusOr<std::string> ReadSecretFile(absl::string_view flag,
+                                           const std::string& path) {
+  std::ifstream in(path);
+  if (!in) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--", flag, " (", EnvName(flag), "): cannot read ", path));
+  }
+  std::stringstream content;
+  content << in.rdbuf();
+  return std::string(absl::StripTrailingAsciiWhitespace(content.str()));
 }
 
 absl::Status Positive(absl::string_view flag, int64_t value) {
@@ -227,20 +258,32 @@ absl::StatusOr<ServerConfig> LoadServerConfig(const ServiceDefaults& defaults,
   config.data_keys_file = absl::GetFlag(FLAGS_data_keys_file);
   config.rate_limit_per_second = absl::GetFlag(FLAGS_rate_limit_per_second);
   config.rate_limit_burst = absl::GetFlag(FLAGS_rate_limit_burst);
+  config.peer_rate_limit_per_second =
+      absl::GetFlag(FLAGS_peer_rate_limit_per_second);
+  config.peer_rate_limit_burst = absl::GetFlag(FLAGS_peer_rate_limit_burst);
   config.migrate_only = absl::GetFlag(FLAGS_migrate_only);
+  config.reflection = absl::GetFlag(FLAGS_reflection);
   config.allow_non_durable_db = absl::GetFlag(FLAGS_allow_non_durable_db);
 
   const std::string password_file = absl::GetFlag(FLAGS_db_password_file);
   if (!password_file.empty()) {
-    std::ifstream in(password_file);
-    if (!in) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "--db_password_file (STEWARD_DB_PASSWORD_FILE): cannot read ",
-          password_file));
+    auto password = ReadSecretFile("db_password_file", password_file);
+    if (!password.ok()) return password.status();
+    config.db.password = *std::move(password);
+  }
+  config.db_migration_user = absl::GetFlag(FLAGS_db_migration_user);
+  const std::string migration_password_file =
+      absl::GetFlag(FLAGS_db_migration_password_file);
+  if (!migration_password_file.empty()) {
+    if (config.db_migration_user.empty()) {
+      return absl::InvalidArgumentError(
+          "--db_migration_password_file (STEWARD_DB_MIGRATION_PASSWORD_FILE) "
+          "needs --db_migration_user (STEWARD_DB_MIGRATION_USER)");
     }
-    std::stringstream content;
-    content << in.rdbuf();
-    config.db.password = std::string(absl::StripTrailingAsciiWhitespace(content.str()));
+    auto password =
+        ReadSecretFile("db_migration_password_file", migration_password_file);
+    if (!password.ok()) return password.status();
+    config.db_migration_password = *std::move(password);
   }
 
   for (absl::Status s :
@@ -270,12 +313,18 @@ absl::StatusOr<ServerConfig> LoadServerConfig(const ServiceDefaults& defaults,
         Positive("min_client_ping_interval",
                  absl::ToInt64Milliseconds(config.min_client_ping_interval)),
         Positive("max_metadata_bytes", config.max_metadata_bytes),
-        Positive("rate_limit_burst", config.rate_limit_burst)}) {
+        Positive("rate_limit_burst", config.rate_limit_burst),
+        Positive("peer_rate_limit_burst", config.peer_rate_limit_burst)}) {
     if (!s.ok()) return s;
   }
   if (!(config.rate_limit_per_second > 0)) {
     return absl::InvalidArgumentError(
         "--rate_limit_per_second (STEWARD_RATE_LIMIT_PER_SECOND) must be positive");
+  }
+  if (!(config.peer_rate_limit_per_second > 0)) {
+    return absl::InvalidArgumentError(
+        "--peer_rate_limit_per_second (STEWARD_PEER_RATE_LIMIT_PER_SECOND) "
+        "must be positive");
   }
   if (config.tls_cert_file.empty() != config.tls_key_file.empty()) {
     return absl::InvalidArgumentError(

@@ -25,6 +25,11 @@ struct ServerConfig {
   std::string grpc_listen;     // host:port
   std::string metrics_listen;  // host:port
   db::DbConfig db;
+  // The credential schema migrations run as: a user with DDL rights on the
+  // schema, while db.user (the runtime user) holds only data rights. Empty:
+  // migrations run as db.user (which then needs them itself).
+  std::string db_migration_user;
+  std::string db_migration_password;
   std::string migrations_dir;
   // gRPC threads at most (handlers and pollers); 0 in the flag means
   // 2 × db.pool_size + 2: every connection busy, as many requests waiting
@@ -73,10 +78,19 @@ struct ServerConfig {
   // Per-principal token bucket: sustained calls per second and burst.
   double rate_limit_per_second = 50;
   int rate_limit_burst = 100;
+  // Per-peer-address token bucket of refused calls (no or bad token, or
+  // denied by the access table): once a peer's is empty, all its calls are
+  // refused before their token is examined, until it refills.
+  double peer_rate_limit_per_second = 20;
+  int peer_rate_limit_burst = 200;
 
   // Start even when the database does not flush its log at every commit
   // (development only: acknowledged writes can be lost in a crash).
   bool allow_non_durable_db = false;
+  // Serve grpc.reflection (the whole API's descriptors, to callers without
+  // a token, like health). Off unless asked for: development tools such as
+  // grpcurl use it; a deployed service has no need to describe itself.
+  bool reflection = false;
   // Apply the migrations and exit 0 without serving (one migration step per
   // rollout, e.g. an init container or a Job).
   bool migrate_only = false;

@@ -3,6 +3,8 @@
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/impl/server_builder_option.h>
+#include <grpcpp/impl/server_builder_plugin.h>
 #include <grpcpp/resource_quota.h>
 #include <grpcpp/security/server_credentials.h>
 #include <openssl/bio.h>
@@ -10,6 +12,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <prometheus/gauge.h>
+#include <prometheus/registry.h>
 #include <pthread.h>
 #include <signal.h>
 
@@ -198,6 +201,21 @@ void ApplyHttp2Limits(const ServerConfig& config,
   builder.AddChannelArgument(GRPC_ARG_SERVER_HANDSHAKE_TIMEOUT_MS, 10 * 1000);
 }
 
+// Takes server reflection off a builder. Linking gRPC's reflection library
+// registers its plugin for every server (a static initializer), so leaving
+// it out means removing the plugin, not merely not adding it.
+class WithoutReflection final : public grpc::ServerBuilderOption {
+ public:
+  void UpdateArguments(grpc::ChannelArguments*) override {}
+  void UpdatePlugins(std::vector<std::unique_ptr<grpc::ServerBuilderPlugin>>*
+                         plugins) override {
+    std::erase_if(*plugins, [](const auto& plugin) {
+      return dynamic_cast<grpc::reflection::ProtoServerReflectionPlugin*>(
+                 plugin.get()) != nullptr;
+    });
+  }
+};
+
 // Keeps the health status in step with the database: NOT_SERVING while it
 // cannot be pinged, SERVING again once it can, without a restart.
 class HealthMonitor {
@@ -256,6 +274,33 @@ class HealthMonitor {
   absl::Notification stop_;
   std::thread thread_;
 };
+
+// Applies the migrations as the migration user when one is configured (on a
+// connection of its own, closed afterwards: the runtime pool never holds
+// DDL rights), otherwise as the pool's user.
+absl::StatusOr<db::MigrationReport> Migrate(
+    const ServerConfig& config, db::ConnectionPool& pool,
+    const std::vector<db::MigrationFile>& files) {
+  if (config.db_migration_user.empty()) {
+    return db::ApplyMigrations(pool, files);
+  }
+  db::DbConfig migration = config.db;
+  migration.user = config.db_migration_user;
+  migration.password = config.db_migration_password;
+  migration.pool_size = 1;
+  // Its connections are not the service's: kept off the exported metrics.
+  prometheus::Registry unexported;
+  db::DbMetrics metrics(unexported);
+  auto migration_pool = db::ConnectionPool::Create(migration, &metrics);
+  if (!migration_pool.ok()) {
+    return absl::Status(
+        migration_pool.status().code(),
+        absl::StrCat("--db_migration_user (STEWARD_DB_MIGRATION_USER) ",
+                     config.db_migration_user, ": ",
+                     migration_pool.status().message()));
+  }
+  return db::ApplyMigrations(**migration_pool, files);
+}
 
 }  // namespace
 
@@ -323,7 +368,7 @@ int ServiceMain(const ServiceDefinition& definition, int argc, char** argv) {
     log::Warning("database not durable; allowed by --allow_non_durable_db",
                  {{"error", std::string(durable.message())}});
   }
-  auto report = db::ApplyMigrations(**pool, *migrations);
+  auto report = Migrate(config, **pool, *migrations);
   if (!report.ok()) {
     log::Error("migrations refused; not starting",
                {{"error", std::string(report.status().message())}});
@@ -356,8 +401,13 @@ int ServiceMain(const ServiceDefinition& definition, int argc, char** argv) {
   rpc::SetPageTokenKey(keys->LookupHash("steward.page_token", "v1"));
   auth::RateLimiter limiter(config.rate_limit_per_second,
                             config.rate_limit_burst);
+  auth::RateLimiter peer_limiter(
+      config.peer_rate_limit_per_second, config.peer_rate_limit_burst,
+      "rate limit: too many refused calls (no or bad token, or not allowed) "
+      "from this address; slow down");
   db::MysqlAuditSink audit_sink(**pool);
-  auth::CallGate gate(**verifier, limiter, audit_sink, metrics.registry());
+  auth::CallGate gate(**verifier, limiter, peer_limiter, audit_sink,
+                      metrics.registry());
   audit::AuditGrpcService audit_api(gate, **pool);
 
   ServiceContext context{config, **pool, metrics.registry(), gate, *keys};
@@ -414,6 +464,11 @@ int ServiceMain(const ServiceDefinition& definition, int argc, char** argv) {
   builder.SetSyncServerOption(
       grpc::ServerBuilder::SyncServerOption::CQ_TIMEOUT_MSEC, 200);
   ApplyHttp2Limits(config, builder);
+  // Reflection answers without a token (gRPC serves it outside the gate),
+  // so it is there only when asked for (--reflection, development).
+  if (!config.reflection) {
+    builder.SetOption(std::make_unique<WithoutReflection>());
+  }
   for (grpc::Service* handler : (*bundle)->handlers()) {
     builder.RegisterService(handler);
   }

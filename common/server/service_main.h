@@ -1,6 +1,6 @@
 // The one bootstrap every Steward binary runs: settings, database pool,
-// migrations, gRPC server (health, reflection, metrics interceptor, bounded
-// threads), database health monitor and graceful shutdown on SIGTERM/SIGINT.
+// migrations, gRPC server (health, reflection with --reflection, metrics
+// interceptor, bounded threads), database health monitor and graceful shutdown on SIGTERM/SIGINT.
 // A service's main.cc only describes what to wire.
 #ifndef STEWARD_COMMON_SERVER_SERVICE_MAIN_H_
 #define STEWARD_COMMON_SERVER_SERVICE_MAIN_H_

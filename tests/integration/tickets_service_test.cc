@@ -15,6 +15,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "steward/tickets/v1/tickets.grpc.pb.h"
+#include "tests/support/seeded_personal_data.h"
 #include "tests/support/service_harness.h"
 #include "tests/support/status_details.h"
 
@@ -40,11 +41,20 @@ v1::CreateTicketRequest NewRequest(const std::string& request_id) {
   t->mutable_location()->set_unit("2");
   t->mutable_location()->set_room("1201");
   t->set_description("Kitchen tap leaking");
-  // Personal data every ticket of this suite carries; scripts/test.sh checks
-  // afterwards that no service log holds it (scripts/check-logs-pii.sh).
-  t->set_household("3-2-1201");
-  t->set_contact_name("王小明");
-  t->set_contact_phone("13912345678");
+  // Personal data every ticket of this suite carries, from the list
+  // scripts/check-logs-pii.sh looks for in every service log afterwards.
+  const ::steward::testing::SeededPersonalData& seeded =
+      ::steward::testing::Seeded();
+  if (seeded.households.empty() || seeded.names.empty() ||
+      seeded.phones.size() < 8) {
+    ADD_FAILURE() << "tests/support/seeded_personal_data.tsv is incomplete";
+    return request;
+  }
+  t->set_household(seeded.households[0]);
+  t->set_contact_name(seeded.names[0]);
+  // "+86 137 0000 3333": the service must accept the spelling, and the log
+  // check must recognise it.
+  t->set_contact_phone(seeded.phones[7]);
   return request;
 }
 

@@ -89,11 +89,22 @@ ServiceUnderTest StartService(const TestEnv& env, const std::string& service,
       absl::StrCat("--db_port=", db_port),
       absl::StrCat("--db_password_file=", env.secrets_dir, "/", service,
                    ".password"),
+      // As scripts/lib.sh's service_args: the runtime user may not change
+      // the schema; migrations run as the service's migration user.
+      absl::StrCat("--db_migration_user=steward_", service, "_migrate"),
+      absl::StrCat("--db_migration_password_file=", env.secrets_dir, "/",
+                   service, "-migrate.password"),
       absl::StrCat("--jwt_keys_file=", env.secrets_dir, "/jwt-public.pem"),
       absl::StrCat("--data_keys_file=", env.secrets_dir, "/data-keys"),
       absl::StrCat("--grpc_listen=127.0.0.1:", s.grpc_port),
       absl::StrCat("--metrics_listen=127.0.0.1:", s.metrics_port),
       "--health_interval=200ms",
+      // Every test calls from 127.0.0.1 and many refuse calls on purpose
+      // (the role matrix makes hundreds): the per-address bucket of refused
+      // calls must not mix tests up. A test may set its own after these
+      // (the last occurrence of a flag wins).
+      "--peer_rate_limit_per_second=100000",
+      "--peer_rate_limit_burst=100000",
   };
   argv.insert(argv.end(), extra_flags.begin(), extra_flags.end());
   const std::string log = absl::StrCat(

@@ -44,8 +44,9 @@ std::string ManagerToken(const TestEnv& env);  // communities ["*"]
 std::string SystemToken(const TestEnv& env);   // every service's scopes
 
 // Starts steward-<service> against the database on `db_port` with the
-// development secrets of env.secrets_dir and the given extra flags. Does not
-// wait for it.
+// development secrets of env.secrets_dir and the given extra flags (which
+// win over the harness's own, e.g. its per-peer rate limit no test
+// reaches). Does not wait for it.
 ServiceUnderTest StartService(const TestEnv& env, const std::string& service,
                               int db_port,
                               const std::vector<std::string>& extra_flags = {});

@@ -36,4 +36,16 @@ std::vector<std::string> BrokenRules(const grpc::Status& status) {
   return rules;
 }
 
+std::optional<absl::Duration> RetryDelay(const grpc::Status& status) {
+  google::rpc::Status details;
+  if (!details.ParseFromString(status.error_details())) return std::nullopt;
+  for (const auto& any : details.details()) {
+    google::rpc::RetryInfo info;
+    if (!any.UnpackTo(&info)) continue;
+    return absl::Seconds(info.retry_delay().seconds()) +
+           absl::Nanoseconds(info.retry_delay().nanos());
+  }
+  return std::nullopt;
+}
+
 }  // namespace steward::testing

@@ -4,10 +4,12 @@
 
 #include <grpcpp/support/status.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/time/time.h"
 
 namespace steward::testing {
 
@@ -18,6 +20,10 @@ std::vector<std::string> ViolatedFields(const absl::Status& status);
 
 // The violation types of a google.rpc.PreconditionFailure.
 std::vector<std::string> BrokenRules(const grpc::Status& status);
+
+// The retry_delay of a google.rpc.RetryInfo carried by `status`; nullopt
+// when it carries none.
+std::optional<absl::Duration> RetryDelay(const grpc::Status& status);
 
 }  // namespace steward::testing
 

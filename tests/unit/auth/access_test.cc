@@ -96,6 +96,24 @@ TEST(RateLimiterTest, AllowsTheBurstThenRefusesWithRetryInfoThenRefills) {
   EXPECT_FALSE(limiter.Admit("owner:a", later).ok());
 }
 
+TEST(RateLimiterTest, CheckLooksWithoutTaking) {
+  RateLimiter limiter(/*per_second=*/10, /*burst=*/2);
+  const absl::Time t0 = absl::FromUnixSeconds(1000);
+  // An unknown key's bucket is full, and looking creates nothing to take.
+  for (int i = 0; i < 5; ++i) EXPECT_TRUE(limiter.Check("peer:a", t0).ok());
+  EXPECT_TRUE(limiter.Admit("peer:a", t0).ok());
+  EXPECT_TRUE(limiter.Check("peer:a", t0).ok());
+  EXPECT_TRUE(limiter.Admit("peer:a", t0).ok());
+  absl::Status empty = limiter.Check("peer:a", t0);
+  EXPECT_EQ(empty.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_THAT(rpc::ToGrpcStatus(empty).error_details(), HasSubstr("RetryInfo"));
+  // Refills as Admit does: one token after 100 ms.
+  EXPECT_FALSE(limiter.Check("peer:a", t0 + absl::Milliseconds(50)).ok());
+  EXPECT_TRUE(limiter.Check("peer:a", t0 + absl::Milliseconds(110)).ok());
+  EXPECT_TRUE(limiter.Admit("peer:a", t0 + absl::Milliseconds(110)).ok());
+  EXPECT_FALSE(limiter.Check("peer:a", t0 + absl::Milliseconds(110)).ok());
+}
+
 TEST(RateLimiterTest, ManyCallersStayBounded) {
   RateLimiter limiter(1, 1);
   const absl::Time t0 = absl::FromUnixSeconds(1000);

@@ -61,6 +61,29 @@ TEST(ServerConfigTest, ThreadsFollowTheWaitersAndExplicitValuesStand) {
   EXPECT_EQ(set->max_threads, 9);
 }
 
+TEST(ServerConfigTest, PeerRateLimitIsSetAndChecked) {
+  auto plain = Load({});
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  EXPECT_EQ(plain->peer_rate_limit_per_second, 20);
+  EXPECT_EQ(plain->peer_rate_limit_burst, 200);
+  // The last occurrence of a flag wins (the test harness relies on it).
+  auto set =
+      Load({"--peer_rate_limit_per_second=100000", "--peer_rate_limit_burst=7",
+            "--peer_rate_limit_per_second=0.5"});
+  ASSERT_TRUE(set.ok()) << set.status();
+  EXPECT_EQ(set->peer_rate_limit_per_second, 0.5);
+  EXPECT_EQ(set->peer_rate_limit_burst, 7);
+  for (const char* bad :
+       {"--peer_rate_limit_per_second=0", "--peer_rate_limit_burst=0"}) {
+    auto refused = Load({bad});
+    EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument)
+        << bad;
+    EXPECT_NE(refused.status().message().find("STEWARD_PEER_RATE_LIMIT"),
+              std::string::npos)
+        << refused.status();
+  }
+}
+
 TEST(ServerConfigTest, PasswordComesFromAFile) {
   const std::string path = ::testing::TempDir() + "steward-password";
   std::ofstream(path) << "s3cret\n";
@@ -71,6 +94,31 @@ TEST(ServerConfigTest, PasswordComesFromAFile) {
   EXPECT_EQ(missing.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(missing.status().message().find("STEWARD_DB_PASSWORD_FILE"),
             std::string::npos);
+}
+
+TEST(ServerConfigTest, MigrationCredentialIsOptionalAndFromAFile) {
+  auto plain = Load({});
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  EXPECT_EQ(plain->db_migration_user, "");  // migrations run as db_user
+  const std::string path = ::testing::TempDir() + "steward-migration-password";
+  std::ofstream(path) << "ddl-s3cret\n";
+  ::setenv("STEWARD_DB_MIGRATION_USER", "steward_tickets_migrate", 1);
+  auto config = Load({"--db_migration_password_file=" + path});
+  ::unsetenv("STEWARD_DB_MIGRATION_USER");
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->db_migration_user, "steward_tickets_migrate");
+  EXPECT_EQ(config->db_migration_password, "ddl-s3cret");
+  EXPECT_EQ(config->db.user, "steward_tickets");
+  EXPECT_EQ(config->db.password, "");
+  auto orphan = Load({"--db_migration_password_file=" + path});
+  EXPECT_EQ(orphan.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(orphan.status().message().find("--db_migration_user"),
+            std::string::npos);
+  auto missing = Load({"--db_migration_user=m",
+                       "--db_migration_password_file=/nonexistent/file"});
+  EXPECT_NE(
+      missing.status().message().find("STEWARD_DB_MIGRATION_PASSWORD_FILE"),
+      std::string::npos);
 }
 
 TEST(ServerConfigTest, BadEnvironmentValueNamesTheVariable) {
@@ -155,6 +203,20 @@ TEST(ServerConfigTest, DescribesEverySetting) {
   const std::string text = DescribeSettings();
   EXPECT_NE(text.find("STEWARD_DB_HOST"), std::string::npos);
   EXPECT_NE(text.find("--shutdown_grace"), std::string::npos);
+}
+
+TEST(ServerConfigTest, ReflectionIsOffUnlessAskedFor) {
+  auto plain = Load({});
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  EXPECT_FALSE(plain->reflection);
+  ::setenv("STEWARD_REFLECTION", "true", 1);
+  auto from_env = Load({});
+  ::unsetenv("STEWARD_REFLECTION");
+  ASSERT_TRUE(from_env.ok()) << from_env.status();
+  EXPECT_TRUE(from_env->reflection);
+  auto flag = Load({"--reflection"});
+  ASSERT_TRUE(flag.ok()) << flag.status();
+  EXPECT_TRUE(flag->reflection);
 }
 
 }  // namespace

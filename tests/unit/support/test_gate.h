@@ -1,5 +1,6 @@
 // A real auth::CallGate for handler tests: fresh EC P-256 keys, a verifier
-// pinned to them, a rate limit no test reaches, an in-memory audit sink and
+// pinned to them, rate limits no test reaches (unless it sets its own
+// TestGate::Limits), an in-memory audit sink and
 // its own metrics registry; plus bearer tokens for each kind of caller and
 // ServerContexts that carry them, so a test calls a handler exactly as a
 // client holding that token would.
@@ -83,11 +84,22 @@ class TestGate {
   static constexpr absl::string_view kIssuer = "steward-dev";
   static constexpr absl::string_view kAudience = "steward";
 
-  TestGate()
+  // The gate's token buckets: per principal, and per peer address for
+  // refused calls (a test ServerContext's peer is "").
+  struct Limits {
+    double per_second = 1e6;
+    int burst = 1000000;
+    double peer_per_second = 1e6;
+    int peer_burst = 1000000;
+  };
+
+  TestGate() : TestGate(Limits{}) {}
+  explicit TestGate(const Limits& limits)
       : key_(auth::testing::MakeEc("P-256")),
         verifier_(MakeVerifierOptions(), VerificationKeys(key_.public_pem)),
-        limiter_(/*per_second=*/1e6, /*burst=*/1000000),
-        gate_(verifier_, limiter_, audit_, registry_) {}
+        limiter_(limits.per_second, limits.burst),
+        peer_limiter_(limits.peer_per_second, limits.peer_burst),
+        gate_(verifier_, limiter_, peer_limiter_, audit_, registry_) {}
   TestGate(const TestGate&) = delete;
   TestGate& operator=(const TestGate&) = delete;
 
@@ -178,6 +190,7 @@ class TestGate {
   const auth::testing::KeyPair key_;
   const auth::TokenVerifier verifier_;
   auth::RateLimiter limiter_;
+  auth::RateLimiter peer_limiter_;
   FakeAuditSink audit_;
   prometheus::Registry registry_;
   auth::CallGate gate_;
