@@ -39,15 +39,16 @@ say "dependencies"
 BUILD_DIR="${STEWARD_BENCH_BUILD_DIR:-$STEWARD_ROOT/build/bench}"
 say "build ($BUILD_DIR, Release)"
 build "$BUILD_DIR" Release steward-tickets steward-bench steward-bench-echo \
-  steward-token steward-health
+  steward-token steward-health steward-communication steward-training steward-kpi
 BENCH="$BUILD_DIR/bench/steward-bench"
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/steward-bench.XXXXXX")"
 TICKETS_PID=""
 ECHO_PID=""
+declare -A OTHER_PID=()
 cleanup() {
-  for pid in $TICKETS_PID $ECHO_PID; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in $TICKETS_PID $ECHO_PID; do wait "$pid" 2>/dev/null || true; done
+  for pid in $TICKETS_PID $ECHO_PID "${OTHER_PID[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in $TICKETS_PID $ECHO_PID "${OTHER_PID[@]}"; do wait "$pid" 2>/dev/null || true; done
   mariadb_stop
   rm -rf "$WORK"
 }
@@ -98,12 +99,32 @@ metric() {  # metric NAME_WITH_LABELS: its value on the tickets /metrics page
     | awk -v m="$1" '$1 == m {print $2; found=1} END {if (!found) print 0}'
 }
 
+# The other three services run beside it for their resident memory (they
+# serve no load here: idle is what the benchmark can say of them).
+start_others() {
+  local svc grpc
+  for svc in communication training kpi; do
+    mapfile -t args < <(service_args "$svc" "$DB_PORT" "$SECRETS")
+    grpc="$(free_port)"
+    "$BUILD_DIR/services/$svc/steward-$svc" "${args[@]}" --log_level=warning \
+      --grpc_listen="127.0.0.1:$grpc" --metrics_listen="127.0.0.1:$(free_port)" \
+      >>"$WORK/$svc.log" 2>&1 &
+    OTHER_PID[$svc]=$!
+    OTHER_GRPC+=("127.0.0.1:$grpc")
+  done
+}
+OTHER_GRPC=()
+
 start_tickets
 start_echo
-wait_serving "127.0.0.1:$TICKETS_GRPC" "127.0.0.1:$ECHO_GRPC"
+start_others
+wait_serving "127.0.0.1:$TICKETS_GRPC" "127.0.0.1:$ECHO_GRPC" "${OTHER_GRPC[@]}"
 sleep 2
 IDLE_EMPTY_TICKETS_KIB="$(rss_kib "$TICKETS_PID")"
 IDLE_EMPTY_ECHO_KIB="$(rss_kib "$ECHO_PID")"
+OTHERS_RSS_JSON="$(for svc in communication training kpi; do
+  echo "$svc $(rss_kib "${OTHER_PID[$svc]}")"; done \
+  | jq -Rn '[inputs | split(" ") | {(.[0]): ((.[1] | tonumber) / 1024)}] | add')"
 
 say "seeding $TICKETS tickets (copies of 8 registered through the API, SLA clocks due from 30 days on)"
 "$BENCH" seed --target="127.0.0.1:$TICKETS_GRPC" --token_file="$WORK/token" \
@@ -214,11 +235,15 @@ echo "fired $FIRED escalations (handler, supervisor, manager) of $WAVE_STEPS; de
 PEAK_TICKETS_KIB="$(hwm_kib "$TICKETS_PID")"
 PEAK_ECHO_KIB="$(hwm_kib "$ECHO_PID")"
 PEAK_DB_KIB="$(hwm_kib "$MARIADB_PID")"
+OTHERS_PEAK_JSON="$(for svc in communication training kpi; do
+  echo "$svc $(hwm_kib "${OTHER_PID[$svc]}")"; done \
+  | jq -Rn '[inputs | split(" ") | {(.[0]): ((.[1] | tonumber) / 1024)}] | add')"
 RUN_SHA="$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)"
 
 mkdir -p "$(dirname "$OUT")"
 jq -s \
   --argjson seed "$(cat "$WORK/seed.json")" \
+  --argjson others_idle "$OTHERS_RSS_JSON" --argjson others_peak "$OTHERS_PEAK_JSON" \
   --arg sha "$RUN_SHA" --arg cpus "$(nproc)" --arg tickets "$TICKETS" \
   --arg restart "$RESTART_SECONDS" --arg idle_cpu "$IDLE_CPU_PERCENT" \
   --arg idle_empty_t "$IDLE_EMPTY_TICKETS_KIB" --arg idle_empty_e "$IDLE_EMPTY_ECHO_KIB" \
@@ -252,7 +277,8 @@ jq -s \
         tickets_idle_empty: (($idle_empty_t|tonumber)/1024), echo_idle: (($idle_empty_e|tonumber)/1024),
         tickets_idle_with_tickets: (($idle_t|tonumber)/1024),
         tickets_peak: (($peak_t|tonumber)/1024), echo_peak: (($peak_e|tonumber)/1024),
-        mariadb_peak: (($peak_db|tonumber)/1024)
+        mariadb_peak: (($peak_db|tonumber)/1024),
+        others_idle: $others_idle, others_peak: $others_peak
       }
     }' "$RUNS" >"$OUT"
 
@@ -269,4 +295,4 @@ jq -r '
 echo
 jq -r '.ratios[] | "c=\(.concurrency): create/storage \(.create_over_storage*100|round/100)  get/echo \(.get_over_echo*100|round/100)  list/echo \(.list_over_echo*100|round/100)"' "$OUT"
 jq -r '.sla_engine | "SLA engine, \(.open_tickets) open tickets: restart to SERVING \(.restart_to_serving_seconds) s, idle CPU \(.idle_cpu_percent) %; wave of \(.wave.due) at \(.wave.due_per_second)/s: fired \(.wave.fired), within 1 s \(.wave.within_1s) of \(.wave.delay_observed), CPU \(.wave.service_cpu_percent) % (MariaDB \(.wave.mariadb_cpu_percent) %)"' "$OUT"
-jq -r '.rss_mib | "RSS MiB: tickets idle \(.tickets_idle_empty|floor) (empty) / \(.tickets_idle_with_tickets|floor) (with tickets), peak \(.tickets_peak|floor); echo idle \(.echo_idle|floor), peak \(.echo_peak|floor); MariaDB peak \(.mariadb_peak|floor)"' "$OUT"
+jq -r '.rss_mib | "RSS MiB: tickets idle \(.tickets_idle_empty|floor) (empty) / \(.tickets_idle_with_tickets|floor) (with tickets), peak \(.tickets_peak|floor); echo idle \(.echo_idle|floor), peak \(.echo_peak|floor); MariaDB peak \(.mariadb_peak|floor); " + ([.others_peak | to_entries[] | "\(.key) peak \(.value|floor)"] | join(", "))' "$OUT"

@@ -125,9 +125,11 @@ grpc::Status CallGate::Run(grpc::ServerContext* context,
    : decision.code() == absl::StatusCode::kUnauthenticated ? unauthenticated_
                                                            : denied_)
       .Increment();
-  // A rate-limited call writes no audit row (only the counter above):
-  // writing one is the very cost the limit bounds.
-  if (!audited || limited) {
+  // A call turned away by its peer's bucket writes no audit row (only the
+  // counter above): it names no one, and writing one is the very cost that
+  // bucket bounds. A verified caller over its own limit is audited like any
+  // other refusal: the row names who was flooding.
+  if (!audited || peer_limited) {
     if (!decision.ok()) return rpc::ToGrpcStatus(decision);
     return body(*who);
   }

@@ -1,6 +1,7 @@
 // The call gate's rate limits: refused calls drain a per-peer bucket that is
 // checked before any token work, a verified caller's refused calls count
-// against its own bucket, and rate-limited calls leave no audit row.
+// against its own bucket, and calls turned away by their peer's bucket leave
+// no audit row (a verified caller over its own limit does).
 #include "common/auth/call_gate.h"
 
 #include <gmock/gmock.h>
@@ -98,10 +99,15 @@ TEST_F(CallGateLimitTest, RefusedCallsCountAgainstTheirPrincipal) {
             grpc::StatusCode::RESOURCE_EXHAUSTED);
   // ... and no one else's.
   EXPECT_TRUE(Call(gate, gate.Manager()).ok());
-  // Two denials and the manager's call are audited; the limited calls not.
-  ASSERT_EQ(gate.audit().rows().size(), 3u);
+  // Every write call of a verified caller is audited, the limited ones with
+  // the answer they got.
+  ASSERT_EQ(gate.audit().rows().size(), 5u);
   EXPECT_FALSE(gate.audit().rows()[0].allowed);
-  EXPECT_TRUE(gate.audit().rows()[2].allowed);
+  EXPECT_FALSE(gate.audit().rows()[2].allowed);
+  EXPECT_EQ(gate.audit().rows()[2].principal, "owner:o-flood");
+  EXPECT_EQ(gate.audit().rows()[2].status_code,
+            static_cast<int>(grpc::StatusCode::RESOURCE_EXHAUSTED));
+  EXPECT_TRUE(gate.audit().rows()[4].allowed);
 }
 
 }  // namespace
