@@ -21,10 +21,13 @@
 #include <utility>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "common/db/call_deadline.h"
 #include "common/db/sql_errors.h"
@@ -44,7 +47,7 @@ constexpr const char* kSessionSetup[] = {
 };
 
 // The session's own client address as the server sees it ("host:port"), to
-// find the socket among the process's descriptors (see FindSessionSocket).
+// tell the session's socket from another opened at the same time (see Open).
 constexpr const char* kSelectOwnHost =
     "SELECT HOST FROM information_schema.PROCESSLIST WHERE ID = CONNECTION_ID()";
 constexpr const char* kSetStatementBound =
@@ -79,10 +82,20 @@ int Seconds(absl::Duration d) {
   return s < 1 ? 1 : s;
 }
 
-// The inode of this process's TCP socket from `local_port` to `peer_port`,
-// from /proc/self/net/tcp and tcp6 ("sl local rem st ... uid timeout
-// inode"; addresses as HEXADDR:HEXPORT); 0 if there is none.
-uint64_t SessionSocketInode(int local_port, int peer_port) {
+// This process's TCP sockets whose peer port is `peer_port`, from
+// /proc/self/net/tcp and tcp6 ("sl local rem st ... uid timeout inode";
+// addresses as HEXADDR:HEXPORT): inode -> local port.
+absl::flat_hash_map<uint64_t, int> SocketsToPeerPort(int peer_port) {
+  absl::flat_hash_map<uint64_t, int> sockets;
+  auto port_of = [](absl::string_view address) {
+    const size_t colon = address.rfind(':');
+    int port = -1;
+    if (colon == absl::string_view::npos ||
+        !absl::SimpleHexAtoi(address.substr(colon + 1), &port)) {
+      return -1;
+    }
+    return port;
+  };
   for (const char* table : {"/proc/self/net/tcp", "/proc/self/net/tcp6"}) {
     std::ifstream in(table);
     std::string line;
@@ -91,35 +104,32 @@ uint64_t SessionSocketInode(int local_port, int peer_port) {
       std::vector<absl::string_view> fields =
           absl::StrSplit(line, ' ', absl::SkipEmpty());
       if (fields.size() < 10) continue;
-      auto port_of = [](absl::string_view address) {
-        const size_t colon = address.rfind(':');
-        int port = -1;
-        if (colon == absl::string_view::npos ||
-            !absl::SimpleHexAtoi(address.substr(colon + 1), &port)) {
-          return -1;
-        }
-        return port;
-      };
       uint64_t inode = 0;
-      if (port_of(fields[1]) == local_port && port_of(fields[2]) == peer_port &&
+      if (port_of(fields[2]) == peer_port &&
           absl::SimpleAtoi(fields[9], &inode) && inode != 0) {
-        return inode;
+        sockets[inode] = port_of(fields[1]);
       }
     }
   }
-  return 0;
+  return sockets;
 }
 
-// A duplicate (close-on-exec) of this process's TCP socket whose local port
-// is `local_port` and whose peer port is `peer_port`; -1 if there is none.
-// Connector/C++ 1.1 does not expose the session's descriptor, so it is found
-// by the client address the server reports for the session (once, at
-// connect): the kernel's socket table gives the socket's inode, and the
-// descriptor is the one whose /proc/self/fd link names that inode. Only link
-// names are read, never another thread's descriptors; the one duplicated is
-// the session's own socket, which this thread is opening.
-int FindSessionSocket(int local_port, int peer_port) {
-  const uint64_t inode = SessionSocketInode(local_port, peer_port);
+// Connects are serialised process-wide (every pool, the ping's and
+// migrations' connections), so that the socket a connect opens is the only
+// new one of this process to the database's port (the kernel's table lists
+// other processes' sockets too: only those found among this process's
+// descriptors count); waiting for another connect is bounded by the
+// caller's connect timeout.
+ABSL_CONST_INIT absl::Mutex connect_mu(absl::kConstInit);
+ABSL_CONST_INIT bool connecting ABSL_GUARDED_BY(connect_mu) = false;
+
+// The descriptor of this process's socket with inode `inode` (the one whose
+// /proc/self/fd link names it); -1 if there is none. Connector/C++ 1.1 does
+// not expose the session's descriptor: Open finds the session's socket in
+// the kernel's table (the one new socket to the database's port, see
+// connect_mu). Only link names are read, never another thread's
+// descriptors.
+int DescriptorOfSocket(uint64_t inode) {
   if (inode == 0) return -1;
   const std::string want = absl::StrCat("socket:[", inode, "]");
   DIR* dir = ::opendir("/proc/self/fd");
@@ -132,7 +142,7 @@ int FindSessionSocket(int local_port, int peer_port) {
     const std::string link = absl::StrCat("/proc/self/fd/", entry->d_name);
     const ssize_t n = ::readlink(link.c_str(), target, sizeof(target) - 1);
     if (n <= 0 || absl::string_view(target, n) != want) continue;
-    found = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
+    found = fd;
     break;
   }
   ::closedir(dir);
@@ -259,7 +269,6 @@ absl::StatusOr<std::unique_ptr<Connection>> ConnectionPool::Open(
   options["userName"] = sql::SQLString(config_.user);
   options["password"] = sql::SQLString(config_.password);
   options["schema"] = sql::SQLString(config_.schema);
-  options["OPT_CONNECT_TIMEOUT"] = Seconds(connect_timeout);
   options["OPT_READ_TIMEOUT"] = Seconds(io_timeout);
   options["OPT_WRITE_TIMEOUT"] = Seconds(io_timeout);
   options["OPT_RECONNECT"] = false;
@@ -267,6 +276,39 @@ absl::StatusOr<std::unique_ptr<Connection>> ConnectionPool::Open(
   const std::string target =
       absl::StrCat(config_.user, "@", config_.host, ":", config_.port, "/",
                    config_.schema);
+  {
+    // The wait for another connect counts against this one's timeout and
+    // never outlasts the call's deadline (a frozen server holds each
+    // connect for its whole timeout).
+    const absl::Time began = absl::Now();
+    const absl::Time wait_until =
+        std::min(began + connect_timeout, CallDeadline());
+    absl::MutexLock lock(&connect_mu);
+    auto idle = +[](bool* busy) { return !*busy; };
+    if (!connect_mu.AwaitWithDeadline(absl::Condition(idle, &connecting),
+                                      wait_until)) {
+      if (absl::Now() >= CallDeadline()) {
+        return absl::DeadlineExceededError(
+            "call deadline passed while another database connection was "
+            "being opened");
+      }
+      return absl::UnavailableError(absl::StrCat(
+          "cannot connect to database ", target,
+          ": other connection attempts did not finish within ",
+          absl::FormatDuration(connect_timeout)));
+    }
+    connecting = true;
+    connect_timeout -= absl::Now() - began;
+  }
+  options["OPT_CONNECT_TIMEOUT"] = Seconds(connect_timeout);
+  struct ConnectDone {
+    ~ConnectDone() {
+      absl::MutexLock lock(&connect_mu);
+      connecting = false;
+    }
+  } connect_done;
+  const absl::flat_hash_map<uint64_t, int> before =
+      SocketsToPeerPort(config_.port);
   try {
     std::unique_ptr<sql::Connection> raw(Driver()->connect(options));
     std::unique_ptr<sql::Statement> statement(raw->createStatement());
@@ -284,20 +326,42 @@ absl::StatusOr<std::unique_ptr<Connection>> ConnectionPool::Open(
       bounds->execute();
     }
     auto conn = std::make_unique<Connection>(std::move(raw));
-    std::unique_ptr<sql::ResultSet> host(statement->executeQuery(kSelectOwnHost));
-    int local_port = -1;
-    if (host->next()) {
-      const std::string address = host->getString(1);
-      const size_t colon = address.rfind(':');
-      if (colon == std::string::npos ||
-          !absl::SimpleAtoi(address.substr(colon + 1), &local_port)) {
-        local_port = -1;
+    // The session's socket: the one socket of this process to the
+    // database's port that the connect added (found by client-side facts
+    // only, so it works behind a proxy or relay). Should that be ambiguous
+    // (a connection this process opened some other way, e.g. a test's), the
+    // one whose local port is the client port the server reports.
+    std::vector<std::pair<int, int>> added;  // descriptor, local port
+    for (const auto& [inode, local_port] : SocketsToPeerPort(config_.port)) {
+      if (before.contains(inode)) continue;
+      const int fd = DescriptorOfSocket(inode);
+      if (fd >= 0) added.emplace_back(fd, local_port);
+    }
+    int reported = -1;
+    if (added.size() > 1) {
+      std::unique_ptr<sql::ResultSet> host(
+          statement->executeQuery(kSelectOwnHost));
+      if (host->next()) {
+        const std::string address = host->getString(1);
+        const size_t colon = address.rfind(':');
+        if (colon == std::string::npos ||
+            !absl::SimpleAtoi(address.substr(colon + 1), &reported)) {
+          reported = -1;
+        }
       }
     }
-    if (local_port > 0) conn->watch_fd_ = FindSessionSocket(local_port, config_.port);
+    for (const auto& [fd, local_port] : added) {
+      if (added.size() == 1 || local_port == reported) {
+        // A duplicate (close-on-exec) of the session's own socket, which
+        // this thread opened: the watchdog shuts it down, and it is closed
+        // with the connection, so the number is never reused meanwhile.
+        conn->watch_fd_ = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
+        break;
+      }
+    }
     if (conn->watch_fd_ < 0) {
-      // E.g. behind a proxy: deadlines still bound waits and statements,
-      // only a frozen server is then left to io_timeout.
+      // Deadlines still bound waits and statements; only a frozen server
+      // is then left to io_timeout.
       log::Write(log::Level::kDebug,
                  "database session socket not identified; no watchdog cut");
     }
