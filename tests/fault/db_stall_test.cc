@@ -1,10 +1,11 @@
 // A database that stalls instead of failing: an admin session holding the
 // global read lock (writes wait on it), and the test's own mariadbd frozen
-// with SIGSTOP. Under 32 clients with a 1 s deadline each, retrying the same
-// request until it is acknowledged, the real tickets binary
+// with SIGSTOP. Under 32 clients with a 1 s deadline each (100 clients with
+// the service's default wait queue), retrying the same request until it is
+// acknowledged, the real tickets binary
 //  - answers every call by its deadline (plus slack) with DEADLINE_EXCEEDED
-//    or RESOURCE_EXHAUSTED, never INTERNAL, and refuses at once when the
-//    pool's wait queue is full;
+//    or RESOURCE_EXHAUSTED, never INTERNAL, and refuses every caller the
+//    pool's full wait queue has no room for at once (each such refusal);
 //  - handles no call for much longer than its deadline (server-side
 //    histogram), so its threads are not held by the stall and stay bounded;
 //  - keeps answering health (NOT_SERVING while frozen, SERVING after);
@@ -43,7 +44,6 @@ namespace {
 
 using tickets::v1::TicketService;
 
-constexpr int kClients = 32;
 constexpr absl::Duration kCallDeadline = absl::Seconds(1);
 // A call may end this much after its deadline (scheduling on a busy host).
 constexpr absl::Duration kSlack = absl::Milliseconds(1500);
@@ -51,14 +51,34 @@ constexpr absl::Duration kSlack = absl::Milliseconds(1500);
 // service did not bound would show.
 constexpr absl::Duration kStall = absl::Seconds(8);
 constexpr char kDescriptionPrefix[] = "Stall load request ";
+// A refusal because the pool's wait queue is full comes "at once": well
+// before acquire_timeout (500 ms), the wait a queued caller may get. A bound,
+// not a speed target: it leaves room for a loaded 2-core host.
+constexpr absl::Duration kFastRefusal = absl::Milliseconds(250);
+// How the service is run and loaded.
+struct Setup {
+  std::vector<std::string> flags;
+  int clients;
+  // The gRPC sync-server threads the flags allow.
+  int max_threads;
+};
 // Pool 8 (the default) and 4 waiters: 12 calls at most in the database
 // layer, below the 18 gRPC threads set here, so the bounded queue, not
 // gRPC's thread quota, is what refuses the rest.
-const std::vector<std::string> kFlags = {"--rate_limit_per_second=100000",
-                                         "--rate_limit_burst=100000",
-                                         "--db_max_waiters=4",
-                                         "--max_threads=18"};
-constexpr int kMaxThreads = 2 * 8 + 2;
+const Setup kSmallQueue = {{"--rate_limit_per_second=100000",
+                            "--rate_limit_burst=100000", "--db_max_waiters=4",
+                            "--max_threads=18"},
+                           32,
+                           2 * 8 + 2};
+// The defaults: pool 8, 8 x 8 = 64 waiters, 8 + 64 + 4 = 76 gRPC threads.
+// 100 clients outnumber what the pool holds and queues, so the queue fills.
+const Setup kDefaultQueue = {
+    {"--rate_limit_per_second=100000", "--rate_limit_burst=100000"},
+    100,
+    8 + 64 + 4};
+// The pool's message for a queue-full refusal (connection_pool.cc), which
+// tells it from an acquire timeout (also RESOURCE_EXHAUSTED, after waiting).
+constexpr char kQueueFullMessage[] = "enough requests wait";
 
 // `program` found on PATH (Subprocess execs a path).
 std::string OnPath(const std::string& program) {
@@ -118,16 +138,19 @@ double SlowCreates(int metrics_port) {
 struct Attempt {
   absl::Time start, end;
   grpc::StatusCode code;
+  // RESOURCE_EXHAUSTED because the pool's wait queue was full.
+  bool queue_full = false;
 };
 
-// kClients threads each create tickets until stopped, every ticket with its
+// `clients` threads each create tickets until stopped, every ticket with its
 // own request_id retried unchanged until acknowledged (backing off 100 ms,
 // the RetryInfo the service sends, after a refusal).
 class StallLoad {
  public:
-  StallLoad(std::shared_ptr<grpc::Channel> channel, std::string community)
+  StallLoad(std::shared_ptr<grpc::Channel> channel, std::string community,
+            int clients)
       : channel_(std::move(channel)), community_(std::move(community)) {
-    for (int c = 0; c < kClients; ++c) {
+    for (int c = 0; c < clients; ++c) {
       threads_.emplace_back([this, c] { Run(c); });
     }
   }
@@ -162,7 +185,11 @@ class StallLoad {
         const absl::Time end = absl::Now();
         {
           absl::MutexLock lock(&mu);
-          attempts.push_back({start, end, status.error_code()});
+          attempts.push_back(
+              {start, end, status.error_code(),
+               status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED &&
+                   absl::StrContains(status.error_message(),
+                                     kQueueFullMessage)});
           if (status.ok()) {
             acknowledged[request_id] = out.name();
             break;
@@ -227,9 +254,10 @@ struct Stall {
 };
 
 void ExpectBoundedThroughStall(const TestEnv& env, int db_port,
-                               const std::string& tag, const Stall& stall) {
+                               const std::string& tag, const Stall& stall,
+                               const Setup& setup = kSmallQueue) {
   const absl::Time began = absl::Now();
-  ServiceUnderTest s = StartService(env, "tickets", db_port, kFlags);
+  ServiceUnderTest s = StartService(env, "tickets", db_port, setup.flags);
   ASSERT_TRUE(WaitForHealth(s.target(), "SERVING", absl::Seconds(30)))
       << s.process->ReadLog();
   const pid_t pid = s.process->pid();
@@ -257,7 +285,7 @@ void ExpectBoundedThroughStall(const TestEnv& env, int db_port,
   const double slow_before = SlowCreates(s.metrics_port);
 
   Observer observer(s.target(), pid);
-  StallLoad load(s.Channel(), community);
+  StallLoad load(s.Channel(), community, setup.clients);
   absl::SleepFor(absl::Seconds(1));
 
   stall.begin();
@@ -296,8 +324,8 @@ void ExpectBoundedThroughStall(const TestEnv& env, int db_port,
   // while the stall held, none was acknowledged, some were refused at once
   // (the bounded queue) and some ran into their deadline.
   std::map<grpc::StatusCode, int> codes, during;
-  int fast_refusals = 0;
-  absl::Duration longest;
+  int fast_refusals = 0, queue_full_answers = 0;
+  absl::Duration longest, slowest_queue_full;
   {
     absl::MutexLock lock(&load.mu);
     for (const Attempt& a : load.attempts) {
@@ -309,6 +337,15 @@ void ExpectBoundedThroughStall(const TestEnv& env, int db_port,
                   a.code == grpc::StatusCode::DEADLINE_EXCEEDED ||
                   a.code == grpc::StatusCode::RESOURCE_EXHAUSTED)
           << "code " << a.code;
+      // Every queue-full refusal, in or out of the stall, came at once:
+      // nobody was parked in a queue that had no room.
+      if (a.queue_full) {
+        ++queue_full_answers;
+        slowest_queue_full = std::max(slowest_queue_full, a.end - a.start);
+        EXPECT_LT(a.end - a.start, kFastRefusal)
+            << "queue-full refusal at "
+            << absl::FormatDuration(a.start - began);
+      }
       // Calls wholly inside the stall (a small margin for it to take
       // effect everywhere).
       if (a.start >= stall_began + absl::Milliseconds(200) &&
@@ -329,6 +366,10 @@ void ExpectBoundedThroughStall(const TestEnv& env, int db_port,
   const double queue_full = Sample(metrics, "steward_db_pool_refusals_total",
                                    {"reason=\"queue_full\""});
   EXPECT_GT(queue_full, 0) << "the pool's wait queue never refused a call";
+  // The clients saw those refusals as such (the SLA engine's own refusals,
+  // if any, are counted but answer no client).
+  EXPECT_GT(queue_full_answers, 0);
+  EXPECT_LE(queue_full_answers, queue_full);
   // The service itself let go of every call in time: none handled for 5 s
   // or more, although the stall lasted kStall.
   const double slow = SlowCreates(s.metrics_port) - slow_before;
@@ -342,9 +383,9 @@ void ExpectBoundedThroughStall(const TestEnv& env, int db_port,
     max_threads = observer.max_threads;
     health = observer.health;
   }
-  // gRPC runs at most kMaxThreads sync-server threads; everything else is a
+  // gRPC runs at most setup.max_threads sync-server threads; everything else is a
   // fixed thread already counted when idle (2 more for timing noise).
-  EXPECT_LE(max_threads, idle_threads + kMaxThreads + 2)
+  EXPECT_LE(max_threads, idle_threads + setup.max_threads + 2)
       << "idle " << idle_threads;
   int health_answers = 0, health_probes = 0;
   absl::Time not_serving_seen = absl::InfiniteFuture();
@@ -392,13 +433,15 @@ void ExpectBoundedThroughStall(const TestEnv& env, int db_port,
   for (const auto& [code, n] : codes) absl::StrAppend(&code_text, " ", code, "x", n);
   for (const auto& [st, n] : health_during) absl::StrAppend(&health_text, " ", st, "x", n);
   std::printf(
-      "[stall] %s: %zu attempts, codes:%s; longest call %s; %.0f queue-full "
-      "refusals, %d fast refusals in the stall; threads idle %d, max %d "
+      "[stall] %s: %d clients, %zu attempts, codes:%s; longest call %s; %.0f "
+      "queue-full refusals (%d answered, slowest %s), %d fast refusals in the "
+      "stall; threads idle %d, max %d "
       "(cap %d); health during:%s%s; recovered %s after the stall ended; "
       "%zu acknowledged, %zu tickets\n",
-      tag.c_str(), load.attempts.size(), code_text.c_str(),
-      absl::FormatDuration(longest).c_str(), queue_full, fast_refusals,
-      idle_threads, max_threads, kMaxThreads, health_text.c_str(),
+      tag.c_str(), setup.clients, load.attempts.size(), code_text.c_str(),
+      absl::FormatDuration(longest).c_str(), queue_full, queue_full_answers,
+      absl::FormatDuration(slowest_queue_full).c_str(), fast_refusals,
+      idle_threads, max_threads, setup.max_threads, health_text.c_str(),
       not_serving_seen == absl::InfiniteFuture()
           ? ""
           : absl::StrCat(" (NOT_SERVING after ",
@@ -413,15 +456,12 @@ void ExpectBoundedThroughStall(const TestEnv& env, int db_port,
               absl::FormatDuration(absl::Now() - began).c_str());
 }
 
-TEST(DbStallTest, GlobalReadLockHeldUnderLoadIsBoundedAndRecovers) {
-  TestEnv base;
-  ASSERT_TRUE(LoadTestEnv(&base));
-  ScratchMariaDb db(base);
-  ASSERT_TRUE(db.Start());
+// The global read lock stall on `db`: an admin session takes FLUSH TABLES
+// WITH READ LOCK (every write, the audit rows' included, waits for it) and
+// keeps it until another admin session kills it.
+void ExpectBoundedThroughGlobalReadLock(ScratchMariaDb& db, const Setup& setup,
+                                        const std::string& tag) {
   const TestEnv env = db.env();
-  // An admin session takes FLUSH TABLES WITH READ LOCK (every write, the
-  // audit rows' included, waits for it) and keeps it until another admin
-  // session kills it.
   const std::string log = absl::StrCat(::testing::TempDir(), "stall-locker-",
                                        db.port(), ".log");
   std::unique_ptr<Subprocess> locker;
@@ -459,7 +499,25 @@ TEST(DbStallTest, GlobalReadLockHeldUnderLoadIsBoundedAndRecovers) {
     EXPECT_EQ(kill.Wait(absl::Seconds(10)), 0) << kill.ReadLog();
     locker->Wait(absl::Seconds(10));
   };
-  ExpectBoundedThroughStall(env, db.port(), "lock", stall);
+  ExpectBoundedThroughStall(env, db.port(), tag, stall, setup);
+}
+
+TEST(DbStallTest, GlobalReadLockHeldUnderLoadIsBoundedAndRecovers) {
+  TestEnv base;
+  ASSERT_TRUE(LoadTestEnv(&base));
+  ScratchMariaDb db(base);
+  ASSERT_TRUE(db.Start());
+  ExpectBoundedThroughGlobalReadLock(db, kSmallQueue, "lock");
+}
+
+// The same with the service's default queue (64 waiters): more callers than
+// the pool holds and queues are refused at once there too.
+TEST(DbStallTest, GlobalReadLockWithTheDefaultQueueRefusesTheOverflowAtOnce) {
+  TestEnv base;
+  ASSERT_TRUE(LoadTestEnv(&base));
+  ScratchMariaDb db(base);
+  ASSERT_TRUE(db.Start());
+  ExpectBoundedThroughGlobalReadLock(db, kDefaultQueue, "lock-default");
 }
 
 TEST(DbStallTest, FrozenDatabaseServerUnderLoadIsBoundedAndRecovers) {
