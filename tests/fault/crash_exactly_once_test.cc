@@ -37,6 +37,9 @@ namespace {
 using tickets::v1::TicketService;
 
 constexpr char kDescriptionPrefix[] = "Fault load request ";
+// The tickets service's event settle time
+// (MysqlTicketRepository::kDefaultEventSettle).
+constexpr absl::Duration kFeedSettle = absl::Seconds(5);
 const std::vector<std::string> kLoadFlags = {"--rate_limit_per_second=100000",
                                              "--rate_limit_burst=100000"};
 
@@ -626,7 +629,10 @@ TEST(CrashFaultTest, ServiceKill9UnderRetriedCreatesLosesAndDuplicatesNothing) {
   LiveFeedConsumer watcher(LiveFeedConsumer::Mode::kWatch, feed_target,
                            feed_start, community);
   RetryingLoad load(target, community, 4, absl::Seconds(60));
-  absl::SleepFor(absl::Seconds(1));
+  // Long enough for the consumers to process and store a cursor mid-feed
+  // before the first crash: the feed holds an event back for up to its
+  // settle time (5 s) while an earlier id may still commit.
+  absl::SleepFor(kFeedSettle + absl::Seconds(2));
   const int before_crash = load.acknowledged_count();
   EXPECT_GT(before_crash, 0);
 
@@ -711,8 +717,11 @@ TEST(CrashFaultTest, ServiceKill9UnderRetriedCreatesLosesAndDuplicatesNothing) {
   watcher.Stop();
   for (LiveFeedConsumer* consumer : {&poller, &watcher}) {
     ExpectEveryEventOnceAfterDedup(*consumer, reference, acknowledged);
-    // It really lived through the crashes: it resumed from its stored cursor
+    // It really lived through the crashes: it had processed events and
+    // stored their cursor before the first, resumed from its stored cursor
     // at least once per crash, and was answered by the restarted service.
+    EXPECT_GT(consumer->events_by_generation()[1], 0)
+        << consumer->name() << " consumer got nothing before the first crash";
     EXPECT_GE(consumer->resumes(), kCrashes) << consumer->name();
     EXPECT_GT(consumer->events_by_generation()[kCrashes + 1], 0)
         << consumer->name() << " consumer got nothing from the last service";
