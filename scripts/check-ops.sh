@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Checks the operations files offline: Prometheus rules and their unit tests,
 # the Grafana dashboards' queries, the Kubernetes overlays and the generated
-# PrometheusRule. Installs what it needs when missing: Debian's prometheus
+# PrometheusRule; and that services/ and common/ open gRPC channels only
+# through common/client. Installs what it needs when missing: Debian's prometheus
 # (for promtool; its service is not started) and kubernetes-client (kubectl
 # 1.20, whose embedded kustomize the overlays are written for), and the npm
 # packages kubernetes-models, @kubernetes-models/validate,
@@ -162,6 +163,16 @@ check "docker/Dockerfile installs the probes' /usr/bin/steward-health" \
   grep -q '^COPY --from=build /build/tools/steward-health /usr/bin/steward-health$' docker/Dockerfile
 node_checks node scripts/validate-k8s.mjs --modules "$NODE_DIR/node_modules" \
   --rules ops/prometheus/rules "${renders[@]}"
+
+say "Source rules"
+# Every outbound call carries a deadline and retries only idempotent methods:
+# that is common/client's MakeChannel, so services and common code open no
+# channel of their own (tests/ and tools/ may, e.g. to reach a raw port).
+raw_channels() {
+  ! grep -rnE '\bCreate(Custom)?Channel(WithInterceptors)?[[:space:]]*\(' \
+      services common --include='*.cc' --include='*.h' | grep -v '^common/client/'
+}
+check "services/ and common/ open gRPC channels only through common/client" raw_channels
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

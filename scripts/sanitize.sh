@@ -7,8 +7,10 @@
 #         (ctest -L 'unit|integration'). The service binaries the integration
 #         tests start are sanitized too.
 #   tsan  ThreadSanitizer in build-tsan/: the tests of the connection pool, the
-#         SLA engine and the event feed (tickets_storage_test,
-#         ticket_events_test with a TSan steward-tickets, tickets_unit_test).
+#         SLA engine and the event feed (pool_stress_test: many threads on a
+#         small pool with deadlines, refusals and stalled connections;
+#         transaction_test; tickets_storage_test; ticket_events_test and
+#         health_recovery_test with a TSan steward-tickets; tickets_unit_test).
 #
 #   ./scripts/sanitize.sh            both
 #   ./scripts/sanitize.sh asan       one of them
@@ -83,7 +85,8 @@ if [[ "$MODE" == tsan || "$MODE" == all ]]; then
   sanitized_configure "$TSAN_BUILD" "-fsanitize=thread -U__SANITIZE_THREAD__ -O1 -g" \
     "-fsanitize=thread -Wl,--no-as-needed $shim -Wl,--as-needed"
   ninja -C "$TSAN_BUILD" -j"$JOBS" \
-    tickets_storage_test ticket_events_test tickets_unit_test steward-tickets
+    pool_stress_test transaction_test tickets_storage_test ticket_events_test \
+    health_recovery_test tickets_unit_test steward-tickets
   BUILD_SECONDS[tsan]=$(( $(date +%s) - start ))
 fi
 

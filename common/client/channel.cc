@@ -6,12 +6,16 @@
 #include <grpcpp/support/client_interceptor.h>
 
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <utility>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "common/client/loopback.h"
@@ -20,20 +24,90 @@ namespace steward::client {
 namespace {
 
 // Retries UNAVAILABLE only (the peer or the connection is gone; the call did
-// not run or, for Steward's idempotent calls, running it again is harmless);
-// every other code is an answer. The empty name applies it to every method.
-constexpr char kServiceConfig[] = R"json({
-  "methodConfig": [{
-    "name": [{}],
-    "retryPolicy": {
+// not run or, for an idempotent method, running it again is harmless); every
+// other code is an answer.
+constexpr char kRetryPolicy[] = R"json({
       "maxAttempts": 3,
       "initialBackoff": "0.1s",
       "maxBackoff": "1s",
       "backoffMultiplier": 2,
       "retryableStatusCodes": ["UNAVAILABLE"]
+    })json";
+
+// "package.Service" or "package.Service/Method": dotted identifiers, then an
+// optional identifier (so the name needs no escaping in JSON either).
+bool IsIdentifier(absl::string_view s) {
+  if (s.empty() || absl::ascii_isdigit(s.front())) return false;
+  for (char c : s) {
+    if (!absl::ascii_isalnum(c) && c != '_') return false;
+  }
+  return true;
+}
+
+absl::StatusOr<std::string> MethodName(absl::string_view name) {
+  std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
+  bool valid = parts.size() <= 2 && (parts.size() == 1 || IsIdentifier(parts[1]));
+  for (absl::string_view piece : absl::StrSplit(parts[0], '.')) {
+    valid = valid && IsIdentifier(piece);
+  }
+  if (!valid) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "idempotent_methods: \"", name,
+        "\" is not \"package.Service\" or \"package.Service/Method\""));
+  }
+  return parts.size() == 1
+             ? absl::StrCat(R"({"service": ")", parts[0], R"("})")
+             : absl::StrCat(R"({"service": ")", parts[0], R"(", "method": ")",
+                            parts[1], R"("})");
+}
+
+// gRPC's duration form: seconds with up to 9 decimals and an "s".
+std::string ConfigDuration(absl::Duration d) {
+  return absl::StrFormat("%d.%09ds", absl::ToInt64Seconds(d),
+                         absl::ToInt64Nanoseconds(d % absl::Seconds(1)));
+}
+
+// gRPC 1.51 ends a call whose deadline comes from the service config's
+// "timeout" 1 to 2 s early: the call's start is taken from the cycle counter,
+// whose epoch is precise, but compared with a clock whose epoch is rounded
+// down to a whole second less one (grpc/grpc#34547; measured here: a "3s"
+// timeout ended calls after 1.03 to 1.71 s, constant within a process). The
+// config therefore asks for this much more, so the backstop ends a call
+// between default_timeout and default_timeout + 1 s (+ 2 s once gRPC is
+// fixed), never before it.
+constexpr absl::Duration kServiceConfigTimeoutSkew = absl::Seconds(2);
+
+// Every method gets `timeout`; the idempotent ones (a more specific name
+// wins in gRPC's lookup) the same timeout and the retry policy.
+absl::StatusOr<std::string> ServiceConfig(const ChannelOptions& options) {
+  if (options.default_timeout <= absl::ZeroDuration() ||
+      options.default_timeout == absl::InfiniteDuration()) {
+    return absl::InvalidArgumentError(
+        "default_timeout: must be positive and finite");
+  }
+  const std::string timeout =
+      ConfigDuration(options.default_timeout + kServiceConfigTimeoutSkew);
+  std::string config = absl::StrCat(
+      R"({"methodConfig": [{"name": [{}], "timeout": ")", timeout, R"("})");
+  if (!options.idempotent_methods.empty()) {
+    std::set<std::string> seen;
+    std::vector<std::string> names;
+    for (const std::string& method : options.idempotent_methods) {
+      if (!seen.insert(method).second) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("idempotent_methods: \"", method, "\" is repeated"));
+      }
+      auto name = MethodName(method);
+      if (!name.ok()) return name.status();
+      names.push_back(*std::move(name));
     }
-  }]
-})json";
+    absl::StrAppend(&config, R"(, {"name": [)", absl::StrJoin(names, ", "),
+                    R"(], "timeout": ")", timeout, R"(", "retryPolicy": )",
+                    kRetryPolicy, "}");
+  }
+  absl::StrAppend(&config, "]}");
+  return config;
+}
 
 // Matches the servers' --min_client_ping_interval (60 s): never ping more
 // often, and not on idle connections (the servers close those after
@@ -159,8 +233,10 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeChannel(
     credentials = grpc::SslCredentials(ssl);
   }
 
+  auto service_config = ServiceConfig(options);
+  if (!service_config.ok()) return service_config.status();
   grpc::ChannelArguments args;
-  args.SetServiceConfigJSON(kServiceConfig);
+  args.SetServiceConfigJSON(*service_config);
   args.SetInt(GRPC_ARG_ENABLE_RETRIES, 1);
   args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, kKeepaliveTimeMs);
   args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, kKeepaliveTimeoutMs);
@@ -184,6 +260,12 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeChannel(
   }
   return grpc::experimental::CreateCustomChannelWithInterceptors(
       options.target, credentials, args, std::move(interceptors));
+}
+
+std::unique_ptr<grpc::ClientContext> NewCallContext(absl::Duration timeout) {
+  auto context = std::make_unique<grpc::ClientContext>();
+  SetDeadline(*context, timeout);
+  return context;
 }
 
 void SetDeadline(grpc::ClientContext& context, absl::Duration timeout) {

@@ -50,6 +50,37 @@ Fn Real(const char* cls, const char* rest) {
   return reinterpret_cast<Fn>(f);
 }
 
+// Await*'s Condition is evaluated inside the real call, with the lock held
+// (by the waiter, or by the thread unlocking for it), i.e. before the
+// acquire the wrapper reports on return: the reads it makes of what the lock
+// guards looked unordered with the writers' critical sections (a false race
+// between ConnectionPool::Release and Acquire's wait). This wraps it so that
+// each evaluation reports an acquire and a release around it. (LockWhen* are left alone: the
+// waiter holds no lock to publish the wrapper with, so the wrapper itself
+// would be reported.)
+class GuardedCondition {
+ public:
+  GuardedCondition(const absl::Condition& cond, void* mu)
+      : cond_(&cond), mu_(mu), condition(&GuardedCondition::Eval, this) {}
+  GuardedCondition(const GuardedCondition&) = delete;
+
+ private:
+  // Absl may evaluate it while holding the lock only briefly (and give it
+  // up again unseen when it is false), so the evaluation is modelled as a
+  // critical section of its own: acquire, read, release.
+  static bool Eval(GuardedCondition* self) {
+    __tsan_acquire(self->mu_);
+    const bool result = self->cond_->Eval();
+    __tsan_release(self->mu_);
+    return result;
+  }
+  const absl::Condition* const cond_;
+  void* const mu_;
+
+ public:
+  const absl::Condition condition;
+};
+
 }  // namespace
 
 namespace absl {
@@ -134,23 +165,32 @@ bool Mutex::ReaderLockWhenWithDeadline(const Condition& cond,
 // Await* give the lock up while waiting and hold it again on return.
 void Mutex::Await(const Condition& cond) {
   REAL_MU(void (*)(Mutex*, const Condition&), "5AwaitERKNS0_9ConditionE");
+  // Built before the release, so whoever evaluates it holds the lock
+  // after this thread published it.
+  const GuardedCondition guarded(cond, this);
   __tsan_release(this);
-  real(this, cond);
+  real(this, guarded.condition);
   __tsan_acquire(this);
 }
 bool Mutex::AwaitWithTimeout(const Condition& cond, absl::Duration timeout) {
   REAL_MU(bool (*)(Mutex*, const Condition&, absl::Duration),
           "16AwaitWithTimeoutERKNS0_9ConditionENS0_8DurationE");
+  // Built before the release, so whoever evaluates it holds the lock
+  // after this thread published it.
+  const GuardedCondition guarded(cond, this);
   __tsan_release(this);
-  const bool r = real(this, cond, timeout);
+  const bool r = real(this, guarded.condition, timeout);
   __tsan_acquire(this);
   return r;
 }
 bool Mutex::AwaitWithDeadline(const Condition& cond, absl::Time deadline) {
   REAL_MU(bool (*)(Mutex*, const Condition&, absl::Time),
           "17AwaitWithDeadlineERKNS0_9ConditionENS0_4TimeE");
+  // Built before the release, so whoever evaluates it holds the lock
+  // after this thread published it.
+  const GuardedCondition guarded(cond, this);
   __tsan_release(this);
-  const bool r = real(this, cond, deadline);
+  const bool r = real(this, guarded.condition, deadline);
   __tsan_acquire(this);
   return r;
 }

@@ -2,8 +2,8 @@
 // from certificates made by scripts/dev-certs.sh (two independent CAs, A and
 // B), called over channels from common/client; plaintext refused off
 // loopback; unusable TLS files refused at start-up. Plus common/client's own
-// promises (bearer token, retry of UNAVAILABLE only) against an in-process
-// server.
+// promises (bearer token; retry of UNAVAILABLE only, on declared idempotent
+// methods only; a deadline on every call) against an in-process server.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -240,14 +240,24 @@ TEST_F(TlsTest, UnusableTlsFilesExitTwoWithoutPrintingKeys) {
 // --- common/client against an in-process server ------------------------------
 
 // Answers Check with the scripted codes, in order (then OK), and records the
-// authorization header of each call.
+// authorization header of each call; or, when told to hang, never answers.
 class ScriptedHealth final : public Health::Service {
  public:
-  explicit ScriptedHealth(std::deque<grpc::StatusCode> codes)
-      : codes_(std::move(codes)) {}
+  explicit ScriptedHealth(std::deque<grpc::StatusCode> codes, bool hang)
+      : hang_(hang), codes_(std::move(codes)) {}
 
   grpc::Status Check(grpc::ServerContext* context, const HealthCheckRequest*,
                      HealthCheckResponse* response) override {
+    if (hang_) {
+      // Never answers while the caller waits; answers OK after a minute so
+      // that a caller without a working deadline fails instead of hanging.
+      const absl::Time give_up = absl::Now() + absl::Minutes(1);
+      while (!context->IsCancelled() && absl::Now() < give_up) {
+        absl::SleepFor(absl::Milliseconds(10));
+      }
+      response->set_status(HealthCheckResponse::SERVING);
+      return grpc::Status::OK;
+    }
     absl::MutexLock lock(&mu_);
     ++calls_;
     auto it = context->client_metadata().find("authorization");
@@ -273,6 +283,7 @@ class ScriptedHealth final : public Health::Service {
   }
 
  private:
+  const bool hang_;
   absl::Mutex mu_;
   std::deque<grpc::StatusCode> codes_ ABSL_GUARDED_BY(mu_);
   int calls_ ABSL_GUARDED_BY(mu_) = 0;
@@ -280,8 +291,10 @@ class ScriptedHealth final : public Health::Service {
 };
 
 struct InProcessServer {
-  explicit InProcessServer(std::deque<grpc::StatusCode> codes)
-      : health(std::move(codes)) {
+  // `hang`: Check never answers (see ScriptedHealth).
+  explicit InProcessServer(std::deque<grpc::StatusCode> codes,
+                           bool hang = false)
+      : health(std::move(codes), hang) {
     grpc::ServerBuilder builder;
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(),
                              &port);
@@ -305,26 +318,121 @@ TEST(ClientChannelTest, BearerTokenGoesOnEveryCallEvenInPlaintext) {
   EXPECT_EQ(server.health.authorization(), "(none)");
 }
 
-TEST(ClientChannelTest, RetriesUnavailableOnlyAndAtMostThreeAttempts) {
-  {
+constexpr char kCheck[] = "grpc.health.v1.Health/Check";
+
+TEST(ClientChannelTest, RetriesIdempotentMethodsOnUnavailableOnlyAndAtMostThreeAttempts) {
+  // Declared by method and by service.
+  for (const char* idempotent : {kCheck, "grpc.health.v1.Health"}) {
+    SCOPED_TRACE(idempotent);
+    const client::ChannelOptions options{.idempotent_methods = {idempotent}};
+    {
+      InProcessServer server(
+          {grpc::StatusCode::UNAVAILABLE, grpc::StatusCode::UNAVAILABLE});
+      EXPECT_EQ(Check(options, server.target()), "SERVING");
+      EXPECT_EQ(server.health.calls(), 3);
+    }
+    {
+      InProcessServer server({grpc::StatusCode::UNAVAILABLE,
+                              grpc::StatusCode::UNAVAILABLE,
+                              grpc::StatusCode::UNAVAILABLE});
+      EXPECT_TRUE(
+          absl::StartsWith(Check(options, server.target()), kUnavailable));
+      EXPECT_EQ(server.health.calls(), 3);
+    }
+    {
+      InProcessServer server({grpc::StatusCode::ABORTED});
+      EXPECT_TRUE(absl::StartsWith(
+          Check(options, server.target()),
+          absl::StrCat("rpc error ", grpc::StatusCode::ABORTED, ":")));
+      EXPECT_EQ(server.health.calls(), 1);
+    }
+  }
+}
+
+TEST(ClientChannelTest, MethodsNotDeclaredIdempotentAreTriedOnce) {
+  for (const client::ChannelOptions& options :
+       {client::ChannelOptions{},
+        client::ChannelOptions{
+            .idempotent_methods = {"grpc.health.v1.Health/Watch",
+                                   "steward.tickets.v1.TicketService"}}}) {
     InProcessServer server(
         {grpc::StatusCode::UNAVAILABLE, grpc::StatusCode::UNAVAILABLE});
-    EXPECT_EQ(Check({}, server.target()), "SERVING");
-    EXPECT_EQ(server.health.calls(), 3);
-  }
-  {
-    InProcessServer server({grpc::StatusCode::UNAVAILABLE,
-                            grpc::StatusCode::UNAVAILABLE,
-                            grpc::StatusCode::UNAVAILABLE});
-    EXPECT_TRUE(absl::StartsWith(Check({}, server.target()), kUnavailable));
-    EXPECT_EQ(server.health.calls(), 3);
-  }
-  {
-    InProcessServer server({grpc::StatusCode::ABORTED});
-    EXPECT_TRUE(absl::StartsWith(
-        Check({}, server.target()),
-        absl::StrCat("rpc error ", grpc::StatusCode::ABORTED, ":")));
+    EXPECT_TRUE(absl::StartsWith(Check(options, server.target()), kUnavailable));
     EXPECT_EQ(server.health.calls(), 1);
+  }
+}
+
+// A call against a server that never answers (it would answer OK after a
+// minute), on a channel whose default timeout is short: `deadline` is the
+// context's own (none when zero).
+grpc::Status CallHangingServer(const std::string& target,
+                               absl::Duration deadline) {
+  auto channel = client::MakeChannel(
+      {.target = target,
+       .idempotent_methods = {kCheck},
+       .default_timeout = absl::Milliseconds(300)});
+  if (!channel.ok()) return grpc::Status(grpc::StatusCode::INTERNAL, "channel");
+  auto stub = Health::NewStub(*channel);
+  grpc::ClientContext context;
+  if (deadline > absl::ZeroDuration()) client::SetDeadline(context, deadline);
+  HealthCheckRequest request;
+  HealthCheckResponse response;
+  return stub->Check(&context, request, &response);
+}
+
+TEST(ClientChannelTest, EveryCallEndsByTheDefaultTimeoutWithoutADeadlineOfItsOwn) {
+  InProcessServer server({}, /*hang=*/true);
+  ASSERT_NE(server.port, 0);
+  // No deadline on the context: the channel's default ends the call (the
+  // server would answer OK after a minute).
+  EXPECT_EQ(CallHangingServer(server.target(), absl::ZeroDuration())
+                .error_code(),
+            grpc::StatusCode::DEADLINE_EXCEEDED);
+  // A later deadline than the default: the default still caps it.
+  EXPECT_EQ(CallHangingServer(server.target(), absl::Hours(1)).error_code(),
+            grpc::StatusCode::DEADLINE_EXCEEDED);
+}
+
+TEST(ClientChannelTest, NewCallContextCarriesTheDeadline) {
+  InProcessServer server({}, /*hang=*/true);
+  ASSERT_NE(server.port, 0);
+  // The channel's default (30 s) is not what ends this call: the context's
+  // own deadline is, well before the server's one-minute answer.
+  auto channel = client::MakeChannel({.target = server.target()});
+  ASSERT_TRUE(channel.ok());
+  auto stub = Health::NewStub(*channel);
+  auto context = client::NewCallContext(absl::Milliseconds(300));
+  ASSERT_NE(context, nullptr);
+  EXPECT_LT(context->deadline(), std::chrono::system_clock::now() +
+                                     std::chrono::seconds(1));
+  HealthCheckRequest request;
+  HealthCheckResponse response;
+  EXPECT_EQ(stub->Check(context.get(), request, &response).error_code(),
+            grpc::StatusCode::DEADLINE_EXCEEDED);
+}
+
+TEST(ClientChannelTest, RejectsMalformedRetryAndTimeoutOptions) {
+  for (const char* bad : {"", "grpc.health.v1.Health/", "/Check",
+                          "grpc..Health/Check", "grpc.health.v1.Health/Check/x",
+                          "grpc.health.v1.\"Health", "grpc.1health.Health"}) {
+    auto channel = client::MakeChannel(
+        {.target = "127.0.0.1:1", .idempotent_methods = {bad}});
+    EXPECT_EQ(channel.status().code(), absl::StatusCode::kInvalidArgument)
+        << bad;
+    EXPECT_TRUE(absl::StrContains(channel.status().message(),
+                                  "idempotent_methods"))
+        << channel.status();
+  }
+  auto repeated = client::MakeChannel(
+      {.target = "127.0.0.1:1", .idempotent_methods = {kCheck, kCheck}});
+  EXPECT_EQ(repeated.status().code(), absl::StatusCode::kInvalidArgument);
+  for (absl::Duration timeout : {absl::ZeroDuration(), absl::Seconds(-1),
+                                 absl::InfiniteDuration()}) {
+    auto channel = client::MakeChannel(
+        {.target = "127.0.0.1:1", .default_timeout = timeout});
+    EXPECT_EQ(channel.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_TRUE(
+        absl::StrContains(channel.status().message(), "default_timeout"));
   }
 }
 

@@ -28,8 +28,16 @@ std::shared_ptr<grpc::Channel> ServiceUnderTest::Channel() const {
 
 std::shared_ptr<grpc::Channel> ServiceUnderTest::ChannelAs(
     const std::string& token) const {
-  auto channel =
-      client::MakeChannel({.target = target(), .bearer_token = token});
+  // Steward's reads and its request_id-keyed mutations may run again.
+  auto channel = client::MakeChannel(
+      {.target = target(),
+       .bearer_token = token,
+       .idempotent_methods = {"steward.tickets.v1.TicketService",
+                              "steward.communication.v1.CommunicationService",
+                              "steward.training.v1.TrainingService",
+                              "steward.kpi.v1.KpiService",
+                              "steward.common.v1.AuditService",
+                              "grpc.health.v1.Health"}});
   EXPECT_TRUE(channel.ok()) << channel.status();
   return channel.ok() ? *channel : nullptr;
 }
