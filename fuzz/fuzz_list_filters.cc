@@ -79,6 +79,23 @@ bool StaffIdOk(const std::string& id) {
   return true;
 }
 
+// Empty, or 5..20 characters of digits, spaces and dashes (a leading +
+// allowed), at least one of them a digit.
+bool PhoneFilterOk(const std::string& phone) {
+  if (phone.empty()) return true;
+  if (phone.size() < 5 || phone.size() > 20) return false;
+  bool digit = false;
+  for (size_t i = 0; i < phone.size(); ++i) {
+    const char c = phone[i];
+    if (absl::ascii_isdigit(c)) {
+      digit = true;
+    } else if (c != ' ' && c != '-' && !(c == '+' && i == 0)) {
+      return false;
+    }
+  }
+  return digit;
+}
+
 template <typename T, typename D>
 bool SameOptional(const std::optional<D>& got, int value) {
   return value == 0 ? !got.has_value()
@@ -95,6 +112,7 @@ void Tickets(const tickets::v1::ListTicketsRequest& r) {
   if (r.district().size() > 64) bad.insert("district");
   if (r.has_created_after() && !TimeOk(r.created_after())) bad.insert("created_after");
   if (r.has_created_before() && !TimeOk(r.created_before())) bad.insert("created_before");
+  if (!PhoneFilterOk(r.contact_phone())) bad.insert("contact_phone");
   auto f = tickets::FilterFromRequest(r);
   CheckVerdict(f, bad);
   if (!f.ok()) return;
@@ -103,6 +121,7 @@ void Tickets(const tickets::v1::ListTicketsRequest& r) {
   FUZZ_CHECK((SameOptional<int>(f->priority, r.priority())));
   FUZZ_CHECK((SameOptional<int>(f->line, r.line())));
   FUZZ_CHECK(f->assignee == r.assignee() && f->district == r.district());
+  FUZZ_CHECK(f->contact_phone == r.contact_phone());
   FUZZ_CHECK(f->created_after.has_value() == r.has_created_after());
   FUZZ_CHECK(f->created_before.has_value() == r.has_created_before());
   if (r.has_created_after()) {

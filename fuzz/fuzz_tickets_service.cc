@@ -31,6 +31,7 @@
 #include "absl/strings/str_join.h"
 #include "common/calendar/business_calendar.h"
 #include "common/calendar/holiday_table.h"
+#include "common/crypto/personal_data.h"
 #include "fuzz/crud_service_fuzz.h"
 #include "services/tickets/api/ticket_grpc_service.h"
 #include "services/tickets/api/ticket_mapping.h"
@@ -153,7 +154,11 @@ bool MatchesFilter(const v1::Ticket& t, const v1::ListTicketsRequest& r) {
          (r.priority() == 0 || t.priority() == r.priority()) &&
          (r.line() == 0 || t.line() == r.line()) &&
          (r.assignee().empty() || t.assignee() == r.assignee()) &&
-         (r.district().empty() || t.district() == r.district());
+         (r.district().empty() || t.district() == r.district()) &&
+         // Only callers who see contacts in full may filter by phone.
+         (r.contact_phone().empty() ||
+          crypto::NormalizePhone(t.contact_phone()) ==
+              crypto::NormalizePhone(r.contact_phone()));
 }
 
 class TicketProgram {
