@@ -75,8 +75,11 @@ if [[ "$MODE" == tsan || "$MODE" == all ]]; then
   # absl::Mutex-guarded access is reported as a race (see the file). It is
   # linked first into every executable of this build only.
   shim="$TSAN_BUILD/libtsan_absl_mutex.so"
+  # It calls absl::Condition::Eval, so it links Abseil's synchronization
+  # library itself: CMake's compiler check links it into a program without
+  # Abseil, and a fresh build directory failed to configure.
   g++ -std=c++20 -fsanitize=thread -fPIC -shared -O1 -g \
-    "$SAN_DIR/tsan_absl_mutex.cc" -o "$shim" -ldl
+    "$SAN_DIR/tsan_absl_mutex.cc" -o "$shim" -ldl -labsl_synchronization
   # -U__SANITIZE_THREAD__: the Debian libraries were built without TSan and
   # some headers change class layouts under it (protobuf's MapFieldBase gains
   # two counters), so keep the headers' view of those classes the libraries'
